@@ -1,0 +1,57 @@
+# The bridge's entry points. `make test` and `make demo` install and start everything they need
+# (scripts/bootstrap, then scripts/services up); services and their data live under .bridge/.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+# Prerequisites run in the order written (services before the build, which needs the headers
+# that bootstrap installs); swift build parallelises on its own.
+.NOTPARALLEL:
+
+SWIFT ?= swift
+BRIDGE_RELEASE := .build/release/bridge
+
+# What `make demo` runs once the services are up and the release build is done. Until the
+# `bridge demo` command exists it runs the steps that do; then replace with: $(BRIDGE_RELEASE) demo
+define DEMO_STEPS
+$(BRIDGE_RELEASE) migrate
+$(BRIDGE_RELEASE) topics
+$(BRIDGE_RELEASE) doctor
+endef
+
+.PHONY: help bootstrap services build build-release test demo bench down status clean-data
+
+help: ## list the targets
+	@echo "usage: make <target>"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  %-14s %s\n", $$1, $$2 }'
+
+bootstrap: ## install what is missing (Debian packages, .bridge/venv with the broker and librdkafka 2.16)
+	scripts/bootstrap
+
+services: bootstrap ## bootstrap, then start PostgreSQL :15432, Redis :16379 and the broker :19092
+	scripts/services up
+
+status: ## show which services are up
+	scripts/services status
+
+build: ## swift build (debug)
+	$(SWIFT) build -c debug
+
+build-release: ## swift build (release)
+	$(SWIFT) build -c release
+
+test: services ## start the services, build and run every test
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+demo: services build-release ## start the services and run the demo on them
+	$(DEMO_STEPS)
+
+bench: services build-release ## start the services and run the benchmark
+	$(BRIDGE_RELEASE) bench
+
+down: ## stop the services (data is kept)
+	scripts/services down
+
+clean-data: down ## stop the services and delete their data and logs (keeps .bridge/venv)
+	rm -rf .bridge/pg .bridge/redis .bridge/logs .bridge/run

@@ -1,0 +1,83 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// librdkafka: we compile against Debian's headers (librdkafka-dev) but run against a newer
+// librdkafka.so.1 that scripts/bootstrap places in .bridge/lib (see docs/architecture.md:
+// Debian's 2.0.2 cannot talk to the embedded broker). The rpath makes every binary of this
+// package find that runtime first, without LD_LIBRARY_PATH. Against a real Kafka cluster the
+// system library is found as usual when .bridge/lib is absent.
+let rdkafkaRuntime = "\(Context.packageDirectory)/.bridge/lib"
+let rdkafkaRpath: [LinkerSetting] = [.unsafeFlags(["-Xlinker", "-rpath", "-Xlinker", rdkafkaRuntime])]
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "sql-stream-bridge",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "bridge", targets: ["Bridge"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
+    ],
+    targets: [
+        // C libraries, found with pkg-config.
+        .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka",
+                       providers: [.apt(["librdkafka-dev"])]),
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis",
+                       providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
+
+        // Shared by the three clients: the dedicated threads that keep blocking C calls off
+        // Swift's cooperative pool, service errors, URL parsing and redaction.
+        .target(name: "ServiceSupport", swiftSettings: strict),
+
+        // Thin Swift layers over the C clients.
+        .target(name: "KafkaClient",
+                dependencies: ["CRdKafka", "ServiceSupport"],
+                swiftSettings: strict, linkerSettings: rdkafkaRpath),
+        .target(name: "RedisClient", dependencies: ["CHiredis", "ServiceSupport"], swiftSettings: strict),
+        .target(name: "PostgresClient", dependencies: ["CLibPQ", "ServiceSupport"], swiftSettings: strict),
+
+        // The event model with its one decoder, the aggregate rows and their JSON form, and the
+        // reference fold of the contract's definitions. Pure Swift: no I/O.
+        .target(name: "BridgeModel", swiftSettings: strict),
+
+        // What both paths share at run time: configuration, topic names, dead letters, metrics.
+        .target(name: "BridgeSupport",
+                dependencies: ["BridgeModel", "KafkaClient", "RedisClient", "PostgresClient",
+                               .product(name: "Logging", package: "swift-log"),
+                               .product(name: "Metrics", package: "swift-metrics"),
+                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+                swiftSettings: strict),
+
+        // The legacy path: stored procedures in PostgreSQL driven by a Kafka worker.
+        .target(name: "LegacySQL", dependencies: ["BridgeSupport"], swiftSettings: strict),
+        // The stream path: batches folded into per-contact state in Redis.
+        .target(name: "StreamAgg", dependencies: ["BridgeSupport"], swiftSettings: strict),
+
+        // The `bridge` executable: CLI, comparator, rollout, router, HTTP, generator, demo.
+        .executableTarget(name: "Bridge",
+                          dependencies: ["LegacySQL", "StreamAgg", "BridgeSupport",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                                         .product(name: "Prometheus", package: "swift-prometheus"),
+                                         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                                         .product(name: "Hummingbird", package: "hummingbird")],
+                          swiftSettings: strict),
+
+        .testTarget(name: "BridgeModelTests", dependencies: ["BridgeModel"], swiftSettings: strict),
+        .testTarget(name: "ClientTests",
+                    dependencies: ["KafkaClient", "RedisClient", "PostgresClient", "BridgeSupport"],
+                    swiftSettings: strict),
+        .testTarget(name: "LegacySQLTests", dependencies: ["LegacySQL", "BridgeSupport"], swiftSettings: strict),
+        .testTarget(name: "StreamAggTests", dependencies: ["StreamAgg", "BridgeSupport"], swiftSettings: strict),
+        .testTarget(name: "BridgeTests", dependencies: ["Bridge", "BridgeSupport"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,117 @@
+import CRdKafka
+import Foundation
+import ServiceSupport
+
+/// Cluster-level requests: topic creation, metadata, watermarks. Each request blocks on a
+/// short-lived thread of its own, never on the cooperative pool.
+public final class KafkaAdmin: @unchecked Sendable {
+    public let configuration: KafkaConfiguration
+    private let handle: OpaquePointer
+
+    public init(configuration: KafkaConfiguration) throws {
+        self.configuration = configuration
+        var properties = ["bootstrap.servers": configuration.brokers]
+        properties.merge(configuration.properties) { _, new in new }
+        let conf = try makeConf(properties)
+        KafkaDiagnostics.install(on: conf)
+        handle = try makeHandle(RD_KAFKA_PRODUCER, conf: conf)
+    }
+
+    deinit { rd_kafka_destroy(handle) }
+
+    public struct ClusterInfo: Sendable {
+        public var brokers: [String]
+        public var topics: [String: Int]   // name -> partition count
+    }
+
+    /// Metadata for all topics. A broker that cannot be reached within `timeout` gives
+    /// `ServiceUnavailable` naming the configured address.
+    public func metadata(timeout: Duration = .seconds(5)) async throws -> ClusterInfo {
+        let handle = SendableHandle(self.handle)
+        let address = configuration.address
+        let ms = Int32(timeout.components.seconds * 1000)
+        return try await onOwnThread("kafka-metadata") {
+            var md: UnsafePointer<rd_kafka_metadata>?
+            let err = rd_kafka_metadata(handle.pointer, 1, nil, &md, ms)
+            guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let md else {
+                throw ServiceUnavailable(service: "kafka", address: address, detail: String(cString: rd_kafka_err2str(err)))
+            }
+            defer { rd_kafka_metadata_destroy(md) }
+            let m = md.pointee
+            let brokers = (0..<Int(m.broker_cnt)).map { i in "\(String(cString: m.brokers[i].host)):\(m.brokers[i].port)" }
+            var topics: [String: Int] = [:]
+            for i in 0..<Int(m.topic_cnt) where m.topics[i].err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                topics[String(cString: m.topics[i].topic)] = Int(m.topics[i].partition_cnt)
+            }
+            return ClusterInfo(brokers: brokers, topics: topics)
+        }
+    }
+
+    /// Creates the topics that do not exist yet; existing topics are left as they are.
+    /// Returns the names it created.
+    @discardableResult
+    public func createTopics(_ names: [String], partitions: Int, replicationFactor: Int = 1,
+                             timeout: Duration = .seconds(15)) async throws -> [String] {
+        let existing = try await metadata().topics
+        let missing = names.filter { existing[$0] == nil }
+        if missing.isEmpty { return [] }
+        let handle = SendableHandle(self.handle)
+        let ms = Int32(timeout.components.seconds * 1000)
+        try await onOwnThread("kafka-create-topics") {
+            var errstr = [CChar](repeating: 0, count: 512)
+            var newTopics: [OpaquePointer?] = []
+            defer { newTopics.forEach { rd_kafka_NewTopic_destroy($0) } }
+            for name in missing {
+                guard let t = rd_kafka_NewTopic_new(name, Int32(partitions), Int32(replicationFactor), &errstr, errstr.count) else {
+                    throw KafkaError(code: -1, message: cString(errstr), operation: "create topic \(name)")
+                }
+                newTopics.append(t)
+            }
+            let queue = rd_kafka_queue_new(handle.pointer)
+            defer { rd_kafka_queue_destroy(queue) }
+            let options = rd_kafka_AdminOptions_new(handle.pointer, RD_KAFKA_ADMIN_OP_CREATETOPICS)
+            defer { rd_kafka_AdminOptions_destroy(options) }
+            rd_kafka_AdminOptions_set_operation_timeout(options, ms, &errstr, errstr.count)
+            rd_kafka_AdminOptions_set_request_timeout(options, ms, &errstr, errstr.count)
+            newTopics.withUnsafeMutableBufferPointer { rd_kafka_CreateTopics(handle.pointer, $0.baseAddress, $0.count, options, queue) }
+            guard let event = rd_kafka_queue_poll(queue, ms + 1000) else {
+                throw KafkaError(code: RD_KAFKA_RESP_ERR__TIMED_OUT.rawValue, message: "no answer in time", operation: "create topics")
+            }
+            defer { rd_kafka_event_destroy(event) }
+            if rd_kafka_event_error(event) != RD_KAFKA_RESP_ERR_NO_ERROR {
+                throw KafkaError(rd_kafka_event_error(event), operation: "create topics")
+            }
+            let result = rd_kafka_event_CreateTopics_result(event)
+            var count = 0
+            guard let topics = rd_kafka_CreateTopics_result_topics(result, &count) else { return }
+            for i in 0..<count {
+                let err = rd_kafka_topic_result_error(topics[i])
+                if err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS { continue }
+                let name = String(cString: rd_kafka_topic_result_name(topics[i]))
+                let message = rd_kafka_topic_result_error_string(topics[i]).map { String(cString: $0) } ?? String(cString: rd_kafka_err2str(err))
+                throw KafkaError(code: err.rawValue, message: message, operation: "create topic \(name)")
+            }
+        }
+        // A created topic's partitions become visible in metadata shortly after creation.
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let topics = try await metadata().topics
+            if missing.allSatisfy({ (topics[$0] ?? 0) >= partitions }) { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return missing
+    }
+
+    /// All partitions of a topic (empty when the topic does not exist).
+    public func partitions(of topic: String) async throws -> [TopicPartition] {
+        let count = try await metadata().topics[topic] ?? 0
+        return (0..<Int32(count)).map { TopicPartition(topic, $0) }
+    }
+
+    /// Low and high watermarks (high = the next offset to be written) of each partition.
+    public func watermarks(_ partitions: [TopicPartition], timeout: Duration = .seconds(5)) async throws -> [TopicPartition: (low: Int64, high: Int64)] {
+        let handle = SendableHandle(self.handle)
+        let ms = Int32(timeout.components.seconds * 1000)
+        return try await onOwnThread("kafka-watermarks") { try queryWatermarks(handle.pointer, partitions, timeoutMs: ms) }
+    }
+}

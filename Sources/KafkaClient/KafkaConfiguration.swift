@@ -1,0 +1,20 @@
+/// Where the brokers are and any extra librdkafka properties (security.protocol, sasl.*,
+/// ssl.*, tuning): passed through unchanged to every client the bridge creates.
+public struct KafkaConfiguration: Sendable {
+    public var brokers: String
+    public var properties: [String: String]
+
+    public init(brokers: String, properties: [String: String] = [:]) {
+        self.brokers = brokers
+        self.properties = properties
+    }
+
+    /// The first broker address, for one-line error messages.
+    public var address: String { brokers }
+}
+
+/// librdkafka's version at run time (the shared library actually loaded, which may differ
+/// from the headers the package was compiled against).
+public var librdkafkaVersion: String { String(cString: rd_kafka_version_str()) }
+
+import CRdKafka

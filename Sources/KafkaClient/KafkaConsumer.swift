@@ -1,0 +1,381 @@
+import CRdKafka
+import Foundation
+import ServiceSupport
+
+/// A consumer-group member over librdkafka.
+///
+/// All librdkafka calls for the consumer run on one dedicated thread, so a blocking poll never
+/// occupies Swift's cooperative pool, and rebalance callbacks (which librdkafka makes from
+/// inside poll) run there too, between two `poll` calls of the caller — never while the caller
+/// is processing a batch it polled. That is what lets a caller finish a batch before its
+/// partitions go: revocation can only happen while it is asking for the next batch.
+///
+/// Offsets are never committed automatically: the caller commits what it has applied.
+public final class KafkaConsumer: @unchecked Sendable {
+    /// Chooses the offset each newly assigned partition starts from. Runs on the consumer's
+    /// thread inside the rebalance callback, so it may block (it reads the caller's own offset
+    /// store: Redis or PostgreSQL). Return `KafkaOffset.stored` to use the group's commit.
+    public typealias StartOffsets = @Sendable ([TopicPartition]) throws -> [TopicPartition: Int64]
+
+    public struct Options: Sendable {
+        public var groupId: String
+        public var topics: [String]
+        public var startOffsets: StartOffsets?
+        public var onRebalance: (@Sendable (RebalanceEvent) -> Void)?
+        /// librdkafka properties for this consumer only (session.timeout.ms, fetch sizes, ...).
+        public var properties: [String: String]
+
+        public init(groupId: String, topics: [String], startOffsets: StartOffsets? = nil,
+                    onRebalance: (@Sendable (RebalanceEvent) -> Void)? = nil, properties: [String: String] = [:]) {
+            self.groupId = groupId
+            self.topics = topics
+            self.startOffsets = startOffsets
+            self.onRebalance = onRebalance
+            self.properties = properties
+        }
+    }
+
+    public static let defaults: [String: String] = [
+        "enable.auto.commit": "false",
+        "enable.auto.offset.store": "false",
+        "auto.offset.reset": "earliest",
+        "session.timeout.ms": "10000",
+        "heartbeat.interval.ms": "1000",
+        "fetch.wait.max.ms": "50",
+        "queued.min.messages": "100000",
+        "fetch.max.bytes": "52428800",
+        "max.partition.fetch.bytes": "4194304",
+    ]
+
+    public let configuration: KafkaConfiguration
+    public let options: Options
+    private let handle: OpaquePointer
+    private let thread: DedicatedThread
+    private let context: ConsumerContext
+    private let contextRef: Unmanaged<ConsumerContext>
+    private let closeLock = NSLock()
+    private var closed = false // guarded by closeLock
+
+    public init(configuration: KafkaConfiguration, options: Options) throws {
+        self.configuration = configuration
+        self.options = options
+        var properties = Self.defaults
+        properties["bootstrap.servers"] = configuration.brokers
+        properties["group.id"] = options.groupId
+        properties.merge(configuration.properties) { _, new in new }
+        properties.merge(options.properties) { _, new in new }
+        let conf = try makeConf(properties)
+        KafkaDiagnostics.install(on: conf)
+        context = ConsumerContext(startOffsets: options.startOffsets, onRebalance: options.onRebalance)
+        contextRef = Unmanaged.passRetained(context)
+        rd_kafka_conf_set_opaque(conf, contextRef.toOpaque())
+        rd_kafka_conf_set_rebalance_cb(conf) { rk, err, partitions, opaque in
+            guard let rk, let partitions, let opaque else { return }
+            Unmanaged<ConsumerContext>.fromOpaque(opaque).takeUnretainedValue().rebalance(rk, err, partitions)
+        }
+        let handle: OpaquePointer
+        do { handle = try makeHandle(RD_KAFKA_CONSUMER, conf: conf) } catch { contextRef.release(); throw error }
+        self.handle = handle
+        rd_kafka_poll_set_consumer(handle)
+        thread = DedicatedThread(name: "kafka-consumer")
+        let topics = PartitionList.make(options.topics.map { (TopicPartition($0, Int32(RD_KAFKA_PARTITION_UA)), Int64(0)) })
+        defer { rd_kafka_topic_partition_list_destroy(topics) }
+        let err = rd_kafka_subscribe(handle, topics)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            rd_kafka_destroy(handle)
+            contextRef.release()
+            thread.stop()
+            throw KafkaError(err, operation: "subscribe to \(options.topics.joined(separator: ", "))")
+        }
+    }
+
+    deinit {
+        if !closeLock.withLock({ closed }) {
+            // Safety net only: close() leaves the group properly; this must not block.
+            rd_kafka_destroy_flags(handle, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE)
+            thread.stop()
+            contextRef.release()
+        }
+    }
+
+    /// Returns up to `maxRecords` records, waiting at most `maxWait` for the first one and then
+    /// taking only what is already fetched (no extra latency once data flows). Records of
+    /// partitions revoked while polling are dropped: this member no longer owns them.
+    public func poll(maxRecords: Int, maxWait: Duration) async throws -> [KafkaRecord] {
+        let handle = SendableHandle(self.handle)
+        let context = self.context
+        let waitMs = Int(maxWait.components.seconds * 1000 + maxWait.components.attoseconds / 1_000_000_000_000_000)
+        return try await thread.run {
+            var records: [KafkaRecord] = []
+            records.reserveCapacity(min(maxRecords, 4096))
+            let generation = context.generation
+            let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(waitMs) * 1_000_000
+            while records.count < maxRecords {
+                if let error = context.takeError() { throw error }
+                let now = DispatchTime.now().uptimeNanoseconds
+                let timeout = records.isEmpty ? Int32(now >= deadline ? 0 : (deadline - now) / 1_000_000) : 0
+                guard let message = rd_kafka_consumer_poll(handle.pointer, timeout) else {
+                    if records.isEmpty && DispatchTime.now().uptimeNanoseconds < deadline { continue }
+                    break
+                }
+                defer { rd_kafka_message_destroy(message) }
+                let err = message.pointee.err
+                if err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                    records.append(Self.copy(message))
+                } else if err != RD_KAFKA_RESP_ERR__PARTITION_EOF {
+                    let error = KafkaError(err, operation: "consume")
+                    if rd_kafka_fatal_error(handle.pointer, nil, 0) != RD_KAFKA_RESP_ERR_NO_ERROR { throw error }
+                    context.recordTransientError(error)
+                }
+            }
+            if context.generation != generation {
+                let owned = context.assignment
+                records.removeAll { !owned.contains($0.topicPartition) }
+            }
+            return records
+        }
+    }
+
+    /// Commits the given next-offsets (the offset after the last applied record) synchronously.
+    public func commit(_ offsets: [TopicPartition: Int64]) async throws {
+        if offsets.isEmpty { return }
+        let handle = SendableHandle(self.handle)
+        try await thread.run {
+            let list = PartitionList.make(offsets.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            let err = rd_kafka_commit(handle.pointer, list, 0)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET {
+                throw KafkaError(err, operation: "commit")
+            }
+        }
+    }
+
+    /// The group's committed offsets for the given partitions (nil where none).
+    public func committed(_ partitions: [TopicPartition], timeout: Duration = .seconds(10)) async throws -> [TopicPartition: Int64] {
+        let handle = SendableHandle(self.handle)
+        let ms = Int32(timeout.components.seconds * 1000)
+        return try await thread.run {
+            let list = PartitionList.make(partitions)
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            let err = rd_kafka_committed(handle.pointer, list, ms)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err, operation: "read committed offsets") }
+            var result: [TopicPartition: Int64] = [:]
+            for (tp, offset, _) in PartitionList.entries(list) where offset >= 0 { result[tp] = offset }
+            return result
+        }
+    }
+
+    /// The partitions this member owns now.
+    public var assignment: Set<TopicPartition> { context.assignment }
+
+    /// Rebalances seen so far, oldest first.
+    public var rebalanceEvents: [RebalanceEvent] { context.events }
+
+    /// The offset of the next record `poll` will return per owned partition (nil until known).
+    public func positions() async throws -> [TopicPartition: Int64] {
+        let handle = SendableHandle(self.handle)
+        let context = self.context
+        return try await thread.run {
+            let owned = Array(context.assignment)
+            if owned.isEmpty { return [:] }
+            let list = PartitionList.make(owned)
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            let err = rd_kafka_position(handle.pointer, list)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err, operation: "read positions") }
+            var result: [TopicPartition: Int64] = [:]
+            for (tp, offset, _) in PartitionList.entries(list) {
+                result[tp] = offset >= 0 ? offset : context.startOffset(of: tp)
+            }
+            return result
+        }
+    }
+
+    /// Low and high watermarks from the broker (high = the offset the next record will get).
+    public func watermarks(_ partitions: [TopicPartition], timeout: Duration = .seconds(5)) async throws -> [TopicPartition: (low: Int64, high: Int64)] {
+        let handle = SendableHandle(self.handle)
+        let ms = Int32(timeout.components.seconds * 1000)
+        return try await thread.run {
+            try queryWatermarks(handle.pointer, partitions, timeoutMs: ms)
+        }
+    }
+
+    /// Moves the given partitions' fetch positions (already-fetched records are discarded).
+    public func seek(_ offsets: [TopicPartition: Int64], timeout: Duration = .seconds(10)) async throws {
+        let handle = SendableHandle(self.handle)
+        let ms = Int32(timeout.components.seconds * 1000)
+        try await thread.run {
+            let list = PartitionList.make(offsets.map { ($0.key, $0.value) })
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            if let error = rd_kafka_seek_partitions(handle.pointer, list, ms) { throw KafkaError(consuming: error, operation: "seek") }
+        }
+    }
+
+    /// Stops fetching from the partitions (the member stays in the group).
+    public func pause(_ partitions: [TopicPartition]) async throws {
+        try await pauseOrResume(partitions, pause: true)
+    }
+
+    public func resume(_ partitions: [TopicPartition]) async throws {
+        try await pauseOrResume(partitions, pause: false)
+    }
+
+    private func pauseOrResume(_ partitions: [TopicPartition], pause: Bool) async throws {
+        let handle = SendableHandle(self.handle)
+        try await thread.run {
+            let list = PartitionList.make(partitions)
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            let err = pause ? rd_kafka_pause_partitions(handle.pointer, list) : rd_kafka_resume_partitions(handle.pointer, list)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err, operation: pause ? "pause" : "resume") }
+        }
+    }
+
+    /// Leaves the group (its partitions are revoked through the callback first), then frees
+    /// the handle. Call once, when the caller has committed what it applied.
+    public func close() async {
+        let already = closeLock.withLock { () -> Bool in defer { closed = true }; return closed }
+        if already { return }
+        let handle = SendableHandle(self.handle)
+        _ = try? await thread.run {
+            rd_kafka_consumer_close(handle.pointer)
+            rd_kafka_destroy(handle.pointer)
+        }
+        thread.stop()
+        contextRef.release()
+    }
+
+    static func copy(_ message: UnsafeMutablePointer<rd_kafka_message_t>) -> KafkaRecord {
+        let m = message.pointee
+        let topic = String(cString: rd_kafka_topic_name(m.rkt))
+        let key = m.key.map { Array(UnsafeRawBufferPointer(start: $0, count: m.key_len)) }
+        let value = m.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: m.len)) }
+        var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+        let timestamp = rd_kafka_message_timestamp(message, &timestampType)
+        var headers: [KafkaHeader] = []
+        var raw: OpaquePointer?
+        if rd_kafka_message_headers(message, &raw) == RD_KAFKA_RESP_ERR_NO_ERROR, let raw {
+            var index = 0
+            var name: UnsafePointer<CChar>?
+            var valuePointer: UnsafeRawPointer?
+            var size = 0
+            while rd_kafka_header_get_all(raw, index, &name, &valuePointer, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
+                headers.append(KafkaHeader(name.map { String(cString: $0) } ?? "",
+                                           valuePointer.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) }))
+                index += 1
+            }
+        }
+        return KafkaRecord(topic: topic, partition: m.partition, offset: m.offset, key: key, value: value,
+                           timestampMillis: timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil : timestamp,
+                           headers: headers)
+    }
+}
+
+/// An assignment change as this member saw it.
+public struct RebalanceEvent: Sendable, Hashable {
+    public enum Kind: String, Sendable { case assigned, revoked, failed }
+    public var kind: Kind
+    public var partitions: [TopicPartition]
+    /// For `assigned`: where each partition starts (from `startOffsets`, or the group's commit).
+    public var startOffsets: [TopicPartition: Int64]
+}
+
+/// State the rebalance callback shares with the consumer; touched on the consumer's thread
+/// (callback, poll) and read from others (assignment, events), hence the lock.
+final class ConsumerContext: @unchecked Sendable {
+    private let lock = NSLock()
+    private let startOffsets: KafkaConsumer.StartOffsets?
+    private let onRebalance: (@Sendable (RebalanceEvent) -> Void)?
+    private var owned: Set<TopicPartition> = []
+    private var starts: [TopicPartition: Int64] = [:]
+    private var log: [RebalanceEvent] = []
+    private var pendingError: (any Error)?
+    private var lastTransientError: KafkaError?
+    private var generationCounter = 0
+
+    init(startOffsets: KafkaConsumer.StartOffsets?, onRebalance: (@Sendable (RebalanceEvent) -> Void)?) {
+        self.startOffsets = startOffsets
+        self.onRebalance = onRebalance
+    }
+
+    var assignment: Set<TopicPartition> { lock.withLock { owned } }
+    var events: [RebalanceEvent] { lock.withLock { log } }
+    var generation: Int { lock.withLock { generationCounter } }
+    func startOffset(of tp: TopicPartition) -> Int64? { lock.withLock { starts[tp] } }
+    func takeError() -> (any Error)? { lock.withLock { defer { pendingError = nil }; return pendingError } }
+    func recordTransientError(_ error: KafkaError) { lock.withLock { lastTransientError = error } }
+
+    /// librdkafka's rebalance callback (eager protocol): assign with the caller's start
+    /// offsets, or drop everything on revoke.
+    func rebalance(_ rk: OpaquePointer, _ err: rd_kafka_resp_err_t, _ partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) {
+        let tps = PartitionList.entries(partitions).map(\.0)
+        if err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
+            var chosen: [TopicPartition: Int64] = [:]
+            if let startOffsets {
+                do {
+                    chosen = try Self.withRetries { try startOffsets(tps) }
+                } catch {
+                    // Without a trustworthy start we must not consume: give the partitions
+                    // back and let the caller's next poll fail with the reason.
+                    lock.withLock {
+                        pendingError = error
+                        owned = []
+                        generationCounter += 1
+                        log.append(RebalanceEvent(kind: .failed, partitions: tps, startOffsets: [:]))
+                    }
+                    rd_kafka_assign(rk, nil)
+                    return
+                }
+            }
+            for i in 0..<Int(partitions.pointee.cnt) {
+                let e = partitions.pointee.elems[i]
+                let tp = TopicPartition(String(cString: e.topic), e.partition)
+                partitions.pointee.elems[i].offset = chosen[tp] ?? Int64(RD_KAFKA_OFFSET_STORED)
+            }
+            let event = RebalanceEvent(kind: .assigned, partitions: tps.sorted(), startOffsets: chosen)
+            lock.withLock {
+                owned = Set(tps)
+                starts = chosen
+                generationCounter += 1
+                log.append(event)
+            }
+            rd_kafka_assign(rk, partitions)
+            onRebalance?(event)
+        } else {
+            let event = RebalanceEvent(kind: .revoked, partitions: tps.sorted(), startOffsets: [:])
+            lock.withLock {
+                owned = []
+                starts = [:]
+                generationCounter += 1
+                log.append(event)
+            }
+            rd_kafka_assign(rk, nil)
+            onRebalance?(event)
+        }
+    }
+
+    /// A start-offset lookup that fails (Redis restarting) is retried with back-off for about
+    /// ten seconds before the assignment is refused.
+    private static func withRetries<T>(_ body: () throws -> T) throws -> T {
+        var delay = 0.1
+        var attempt = 0
+        while true {
+            do { return try body() } catch {
+                attempt += 1
+                if attempt >= 8 { throw error }
+                Thread.sleep(forTimeInterval: delay)
+                delay = min(delay * 2, 2)
+            }
+        }
+    }
+}
+
+func queryWatermarks(_ handle: OpaquePointer, _ partitions: [TopicPartition], timeoutMs: Int32) throws -> [TopicPartition: (low: Int64, high: Int64)] {
+    var result: [TopicPartition: (low: Int64, high: Int64)] = [:]
+    for tp in partitions {
+        var low: Int64 = 0
+        var high: Int64 = 0
+        let err = rd_kafka_query_watermark_offsets(handle, tp.topic, tp.partition, &low, &high, timeoutMs)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err, operation: "query watermarks of \(tp)") }
+        result[tp] = (low, high)
+    }
+    return result
+}

@@ -1,0 +1,37 @@
+import CRdKafka
+
+/// An error reported by librdkafka: its code, its text, and whether it is fatal (the client
+/// must be recreated) or retriable (the same call may succeed later).
+public struct KafkaError: Error, CustomStringConvertible, Sendable {
+    public var code: Int32
+    public var message: String
+    public var operation: String
+    public var isFatal: Bool
+    public var isRetriable: Bool
+
+    public init(code: Int32, message: String, operation: String, isFatal: Bool = false, isRetriable: Bool = false) {
+        self.code = code
+        self.message = message
+        self.operation = operation
+        self.isFatal = isFatal
+        self.isRetriable = isRetriable
+    }
+
+    init(_ err: rd_kafka_resp_err_t, operation: String) {
+        self.init(code: err.rawValue, message: String(cString: rd_kafka_err2str(err)), operation: operation,
+                  isRetriable: err == RD_KAFKA_RESP_ERR__TIMED_OUT || err == RD_KAFKA_RESP_ERR__TRANSPORT)
+    }
+
+    /// Reads and destroys an `rd_kafka_error_t` (leaking them is a known pitfall).
+    init(consuming error: OpaquePointer, operation: String) {
+        self.init(code: rd_kafka_error_code(error).rawValue, message: String(cString: rd_kafka_error_string(error)),
+                  operation: operation, isFatal: rd_kafka_error_is_fatal(error) != 0,
+                  isRetriable: rd_kafka_error_is_retriable(error) != 0)
+        rd_kafka_error_destroy(error)
+    }
+
+    public var description: String { "kafka \(operation) failed: \(message)" }
+
+    public static let topicAlreadyExists = RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS.rawValue
+    public static let messageTooLarge = RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE.rawValue
+}

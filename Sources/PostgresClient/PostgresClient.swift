@@ -1,0 +1,30 @@
+import ServiceSupport
+
+/// An asynchronous PostgreSQL client: one libpq connection on a dedicated thread. Work is a
+/// closure that runs on that thread with the connection, so a transaction is ordinary code:
+///
+///     try await client.withConnection { conn in try conn.transaction { … } }
+public final class PostgresClient: Sendable {
+    public let url: String
+    private let confined: ThreadConfined<PostgresConnection>
+
+    public init(url: String, name: String = "postgres") async throws {
+        self.url = url
+        confined = try await ThreadConfined.make(name: name) { try PostgresConnection(url: url) }
+    }
+
+    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+        try await confined.run { try body($0) }
+    }
+
+    public func withConnectionBlocking<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) throws -> T {
+        try confined.runBlocking { try body($0) }
+    }
+
+    @discardableResult
+    public func query(_ sql: String, _ params: [PostgresValue] = [], file: String = #fileID, line: Int = #line) async throws -> PostgresRows {
+        try await withConnection { try $0.query(sql, params, file: file, line: line) }
+    }
+
+    public func close() { confined.shutdown { _ in } }
+}

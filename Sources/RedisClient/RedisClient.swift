@@ -1,0 +1,36 @@
+import ServiceSupport
+
+/// An asynchronous Redis client: one connection on a dedicated thread. Several clients give
+/// parallelism (Redis itself is single-threaded; parallel connections overlap the network).
+public final class RedisClient: Sendable {
+    public let configuration: RedisConfiguration
+    private let confined: ThreadConfined<RedisConnection>
+
+    /// Connects, or throws `ServiceUnavailable` naming the address.
+    public init(configuration: RedisConfiguration, name: String = "redis") async throws {
+        self.configuration = configuration
+        confined = try await ThreadConfined.make(name: name) { try RedisConnection(configuration: configuration) }
+    }
+
+    /// Runs blocking work with the connection, on the connection's thread.
+    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (RedisConnection) throws -> T) async throws -> T {
+        try await confined.run { try body($0) }
+    }
+
+    /// Same, for a caller that is itself on a dedicated thread (a librdkafka callback).
+    public func withConnectionBlocking<T: Sendable>(_ body: @escaping @Sendable (RedisConnection) throws -> T) throws -> T {
+        try confined.runBlocking { try body($0) }
+    }
+
+    public func command(_ args: [String]) async throws -> RedisReply {
+        try await withConnection { try $0.command(args) }
+    }
+
+    public func pipeline(_ commands: [[[UInt8]]]) async throws -> [RedisReply] {
+        try await withConnection { try $0.pipeline(commands) }
+    }
+
+    public func close() {
+        confined.shutdown { _ in }
+    }
+}

@@ -1,0 +1,191 @@
+import CHiredis
+import Foundation
+import ServiceSupport
+
+/// One synchronous connection over hiredis. Not thread-safe: use it from one thread at a time
+/// (`RedisClient` confines it to a dedicated thread).
+///
+/// After a connection error hiredis' context is unusable; the next command reconnects first,
+/// with bounded exponential back-off, so a Redis restart costs the caller one failed call.
+public final class RedisConnection {
+    public let configuration: RedisConfiguration
+    private var context: UnsafeMutablePointer<redisContext>?
+    /// Scripts this connection knows the server has loaded (cleared on reconnect: a restarted
+    /// server may have lost its script cache).
+    private var loadedScripts: Set<String> = []
+
+    public init(configuration: RedisConfiguration) throws {
+        self.configuration = configuration
+        try connect()
+    }
+
+    deinit { if let context { redisFree(context) } }
+
+    /// Sends one command and waits for its reply. Server errors come back as `.error`.
+    public func command(_ args: [String]) throws -> RedisReply {
+        try pipeline([args.map { Array($0.utf8) }])[0]
+    }
+
+    public func command(bytes args: [[UInt8]]) throws -> RedisReply {
+        try pipeline([args])[0]
+    }
+
+    /// Sends all commands in one write and reads all replies: one round trip for N commands.
+    public func pipeline(_ commands: [[[UInt8]]]) throws -> [RedisReply] {
+        if commands.isEmpty { return [] }
+        let context = try liveContext()
+        for args in commands {
+            let status = withArgv(args) { argc, argv, lengths in
+                redisAppendCommandArgv(context, argc, argv, lengths)
+            }
+            if status != REDIS_OK { throw dropContext() }
+        }
+        var replies: [RedisReply] = []
+        replies.reserveCapacity(commands.count)
+        for _ in commands {
+            var raw: UnsafeMutableRawPointer?
+            guard redisGetReply(context, &raw) == REDIS_OK, let raw else { throw dropContext() }
+            let reply = raw.assumingMemoryBound(to: redisReply.self)
+            replies.append(Self.copy(reply))
+            freeReplyObject(raw)
+        }
+        return replies
+    }
+
+    /// EVALSHA, loading the script on NOSCRIPT (first use, or after the server restarted).
+    public func evaluate(_ script: RedisScript, keys: [[UInt8]], args: [[UInt8]]) throws -> RedisReply {
+        try evaluatePipelined(script, calls: [(keys, args)])[0]
+    }
+
+    /// Many EVALSHA calls of one script in a single round trip.
+    public func evaluatePipelined(_ script: RedisScript, calls: [(keys: [[UInt8]], args: [[UInt8]])]) throws -> [RedisReply] {
+        if !loadedScripts.contains(script.sha1) {
+            let loaded = try command(["SCRIPT", "LOAD", script.source]).check()
+            guard loaded.string == script.sha1 else {
+                throw RedisServerError(message: "SCRIPT LOAD returned \(String(describing: loaded.string)), expected \(script.sha1)")
+            }
+            loadedScripts.insert(script.sha1)
+        }
+        let sha = Array(script.sha1.utf8)
+        let commands: [[[UInt8]]] = calls.map { call in
+            [Array("EVALSHA".utf8), sha, Array(String(call.keys.count).utf8)] + call.keys + call.args
+        }
+        let replies = try pipeline(commands)
+        if replies.contains(where: { if case .error(let m) = $0 { m.hasPrefix("NOSCRIPT") } else { false } }) {
+            // The server lost its script cache between our check and the call (a restart):
+            // the script never ran for those replies, so running the whole set again is safe
+            // only for idempotent scripts; callers' scripts are guarded by their own metadata.
+            loadedScripts.remove(script.sha1)
+            return try evaluatePipelined(script, calls: calls)
+        }
+        return replies
+    }
+
+    // MARK: - Connection management
+
+    private func liveContext() throws -> UnsafeMutablePointer<redisContext> {
+        if let context { return context }
+        var delay = 0.05
+        var lastError: any Error = RedisConnectionError(address: configuration.address, detail: "not connected")
+        for attempt in 0...configuration.reconnectAttempts {
+            if attempt > 0 { Thread.sleep(forTimeInterval: delay); delay = min(delay * 2, 1) }
+            do {
+                try connect()
+                if let context { return context }
+            } catch { lastError = error }
+        }
+        throw lastError
+    }
+
+    private func connect() throws {
+        let seconds = Int(configuration.timeoutSeconds)
+        let micros = Int((configuration.timeoutSeconds - Double(seconds)) * 1_000_000)
+        let timeout = timeval(tv_sec: seconds, tv_usec: micros)
+        guard let c = redisConnectWithTimeout(configuration.host, Int32(configuration.port), timeout) else {
+            throw ServiceUnavailable(service: "redis", address: configuration.address, detail: "out of memory creating a context")
+        }
+        if c.pointee.err != 0 {
+            let detail = Self.errorString(c)
+            redisFree(c)
+            throw ServiceUnavailable(service: "redis", address: configuration.address, detail: detail)
+        }
+        redisSetTimeout(c, timeout)
+        redisEnableKeepAlive(c)
+        context = c
+        loadedScripts = []
+        do {
+            if let password = configuration.password {
+                var auth = ["AUTH"]
+                if let user = configuration.username { auth.append(user) }
+                auth.append(password)
+                try command(auth).check()
+            }
+            if configuration.database != 0 {
+                try command(["SELECT", String(configuration.database)]).check()
+            }
+        } catch let error as RedisServerError {
+            redisFree(c)
+            context = nil
+            throw ServiceUnavailable(service: "redis", address: configuration.address, detail: error.message)
+        }
+    }
+
+    /// Frees a context that hiredis marked as failed, returning the error that explains it.
+    private func dropContext() -> RedisConnectionError {
+        let detail = context.map(Self.errorString) ?? "no context"
+        if let context { redisFree(context) }
+        context = nil
+        return RedisConnectionError(address: configuration.address, detail: detail)
+    }
+
+    private static func errorString(_ c: UnsafeMutablePointer<redisContext>) -> String {
+        withUnsafeBytes(of: c.pointee.errstr) { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            let end = bytes.firstIndex(of: 0) ?? bytes.count
+            let text = String(decoding: bytes[..<end], as: UTF8.self)
+            return text.isEmpty ? "error \(c.pointee.err)" : text
+        }
+    }
+
+    private static func copy(_ reply: UnsafeMutablePointer<redisReply>) -> RedisReply {
+        let r = reply.pointee
+        switch r.type {
+        case REDIS_REPLY_STRING:
+            return .bulk(r.str.map { Array(UnsafeRawBufferPointer(start: $0, count: r.len)) } ?? [])
+        case REDIS_REPLY_STATUS:
+            return .status(r.str.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: r.len), as: UTF8.self) } ?? "")
+        case REDIS_REPLY_ERROR:
+            return .error(r.str.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: r.len), as: UTF8.self) } ?? "")
+        case REDIS_REPLY_INTEGER:
+            return .integer(Int64(r.integer))
+        case REDIS_REPLY_ARRAY:
+            var elements: [RedisReply] = []
+            elements.reserveCapacity(r.elements)
+            for i in 0..<r.elements { if let e = r.element[i] { elements.append(copy(e)) } }
+            return .array(elements)
+        default:
+            return .null
+        }
+    }
+}
+
+/// Calls `body` with C argv/argvlen arrays pointing into one contiguous copy of `args`:
+/// binary-safe (lengths, not NUL terminators) and one allocation per command.
+private func withArgv<R>(_ args: [[UInt8]], _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> R) -> R {
+    var flat: [UInt8] = []
+    flat.reserveCapacity(args.reduce(0) { $0 + $1.count } + 1)
+    var starts: [Int] = []
+    starts.reserveCapacity(args.count)
+    for a in args { starts.append(flat.count); flat.append(contentsOf: a) }
+    flat.append(0) // so that an empty last argument still points into the buffer
+    let lengths = args.map(\.count)
+    return flat.withUnsafeBufferPointer { buffer in
+        let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
+        var argv: [UnsafePointer<CChar>?] = starts.map { base + $0 }
+        return argv.withUnsafeMutableBufferPointer { argvBuffer in
+            lengths.withUnsafeBufferPointer { lengthBuffer in
+                body(Int32(args.count), argvBuffer.baseAddress!, lengthBuffer.baseAddress!)
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+
+/// One OS thread that runs jobs one at a time, in submission order.
+///
+/// Every C client call that can block (a network round trip in libpq or hiredis, a poll in
+/// librdkafka) runs on a thread like this one, never on Swift's cooperative pool: a blocked pool
+/// thread stalls every task in the process, and the pool has only as many threads as cores.
+/// Because the thread is serial it also serialises access to a C handle that is not thread-safe.
+public final class DedicatedThread: @unchecked Sendable {
+    // Guarded by `condition`.
+    private let condition = NSCondition()
+    private var jobs: [() -> Void] = []
+    private var head = 0
+    private var stopping = false
+    private var finished = false
+
+    public let name: String
+
+    public init(name: String) {
+        self.name = name
+        let thread = Thread { [unowned(unsafe) self] in self.loop() }
+        thread.name = name
+        thread.start()
+    }
+
+    /// Queues `job`; it runs on this thread after the jobs queued before it.
+    public func submit(_ job: @escaping @Sendable () -> Void) {
+        condition.lock()
+        precondition(!stopping, "\(name): job submitted after stop()")
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Runs `body` on this thread and suspends the calling task (not a pool thread) until it ends.
+    public func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            submit {
+                do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
+            }
+        }
+    }
+
+    /// Runs `body` on this thread and blocks the caller until it ends. Only for callers that are
+    /// themselves on a dedicated thread (a librdkafka callback, for example), never from a task.
+    public func runBlocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) throws -> T {
+        let box = ResultBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        submit {
+            box.result = Result { try body() }
+            done.signal()
+        }
+        done.wait()
+        return try box.result!.get()
+    }
+
+    /// Lets the queued jobs finish, then ends the thread. Blocks until it has ended.
+    public func stop() {
+        condition.lock()
+        stopping = true
+        condition.signal()
+        while !finished { condition.wait() }
+        condition.unlock()
+    }
+
+    private func loop() {
+        while true {
+            condition.lock()
+            while head == jobs.count && !stopping { condition.wait() }
+            if head == jobs.count {
+                finished = true
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let job = jobs[head]
+            head += 1
+            if head > 1024 && head * 2 > jobs.count {
+                jobs.removeFirst(head)
+                head = 0
+            }
+            condition.unlock()
+            job()
+        }
+    }
+}
+
+private final class ResultBox<T>: @unchecked Sendable {
+    var result: Result<T, any Error>?
+}
+
+/// Runs one blocking call on a short-lived thread of its own. For rare operations (admin
+/// requests, flush, close) that do not deserve a permanent thread.
+public func onOwnThread<T: Sendable>(_ name: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
+        }
+        thread.name = name
+        thread.start()
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import PostgresClient
+import ServiceSupport
+import Testing
+
+@Suite struct PostgresClientTests {
+    let url = ProcessInfo.processInfo.environment["BRIDGE_POSTGRES_URL"] ?? "postgres://bridge:bridge@127.0.0.1:15432/bridge"
+    let table = "client_test_\(UInt32.random(in: 0...UInt32.max))"
+
+    @Test func parametersWithUnicodeNullAndBytea() async throws {
+        let client = try await PostgresClient(url: url)
+        defer { client.close() }
+        let bytes: [UInt8] = [0, 1, 2, 255, 92, 120, 0]
+        let rows = try await client.query("SELECT $1::text, $2::text, $3::bytea, $4::bigint, $5::boolean",
+                                          [.text("Zoë 🎓 \u{4E2D}'; DROP TABLE x; --"), .null, .bytea(bytes), .int(-42), .bool(true)])
+        let row = rows[0]
+        #expect(try row.string(0) == "Zoë 🎓 \u{4E2D}'; DROP TABLE x; --")
+        #expect(row.isNull(1))
+        #expect(try row.bytes(2) == bytes)
+        #expect(try row.int(3) == -42)
+        #expect(try row.bool(4))
+    }
+
+    @Test func rollbackLeavesNothingBehind() async throws {
+        let client = try await PostgresClient(url: url)
+        defer { client.close() }
+        let table = self.table
+        try await client.query("CREATE TABLE \(table) (id int primary key)")
+        defer { Task { try? await PostgresClient(url: url).query("DROP TABLE IF EXISTS \(table)") } }
+        struct Boom: Error {}
+        await #expect(throws: Boom.self) {
+            try await client.withConnection { conn in
+                try conn.transaction { conn in
+                    try conn.query("INSERT INTO \(table) VALUES ($1)", [1])
+                    throw Boom()
+                }
+            }
+        }
+        #expect(try await client.query("SELECT count(*) FROM \(table)")[0].int(0) == 0)
+        try await client.query("DROP TABLE \(table)")
+    }
+
+    @Test func uniqueViolationCarriesSQLState23505() async throws {
+        let client = try await PostgresClient(url: url)
+        defer { client.close() }
+        let table = self.table
+        try await client.query("CREATE TEMP TABLE \(table) (id int primary key)")
+        try await client.query("INSERT INTO \(table) VALUES ($1)", [1])
+        let error = await #expect(throws: PostgresError.self) {
+            try await client.query("INSERT INTO \(table) VALUES ($1)", [1])
+        }
+        #expect(error?.sqlState == "23505")
+        #expect(error?.isUniqueViolation == true)
+        // The message says what happened but not the values (they may be user data).
+        #expect(!"\(error!)".contains("statement"))
+    }
+
+    @Test func pipelineRunsManyStatementsAndStopsAtTheFirstError() async throws {
+        let client = try await PostgresClient(url: url)
+        defer { client.close() }
+        let table = self.table
+        let results = try await client.withConnection { conn in
+            try conn.query("CREATE TEMP TABLE \(table) (id int primary key, name text)")
+            return try conn.pipeline((0..<1000).map { ("INSERT INTO \(table) VALUES ($1, $2) RETURNING id", [PostgresValue.int(Int64($0)), .text("n\($0)")]) })
+        }
+        #expect(results.count == 1000)
+        #expect(try results[999][0].int(0) == 999)
+        await #expect(throws: PostgresError.self) {
+            _ = try await client.withConnection { conn in
+                try conn.transaction { conn in
+                    try conn.pipeline([("INSERT INTO \(table) VALUES ($1, 'x')", [5000]),
+                                       ("INSERT INTO \(table) VALUES ($1, 'dup')", [1]),
+                                       ("INSERT INTO \(table) VALUES ($1, 'y')", [5001])])
+                }
+            }
+        }
+        #expect(try await client.query("SELECT count(*) FROM \(table)")[0].int(0) == 1000, "the failed transaction left nothing")
+    }
+
+    @Test func copyInLoadsRowsWithEscapes() async throws {
+        let client = try await PostgresClient(url: url)
+        defer { client.close() }
+        let table = self.table
+        try await client.withConnection { conn in
+            try conn.query("CREATE TEMP TABLE \(table) (id int, name text)")
+            try conn.copyIn(table: table, columns: ["id", "name"], rows: (0..<5000).map { [String($0), $0 == 7 ? "tab\there\\ and\nnewline" : ($0 == 8 ? nil : "n\($0)")] })
+        }
+        #expect(try await client.query("SELECT count(*) FROM \(table)")[0].int(0) == 5000)
+        #expect(try await client.query("SELECT name FROM \(table) WHERE id = 7")[0].string(0) == "tab\there\\ and\nnewline")
+        #expect(try await client.query("SELECT name FROM \(table) WHERE id = 8")[0].isNull(0))
+    }
+
+    @Test func unreachablePostgresNamesItsAddressWithoutThePassword() async throws {
+        let start = ContinuousClock.now
+        let error = await #expect(throws: ServiceUnavailable.self) {
+            _ = try await PostgresClient(url: "postgres://bridge:topsecret@127.0.0.1:15999/bridge")
+        }
+        #expect(ContinuousClock.now - start < .seconds(5))
+        let text = "\(error!)"
+        #expect(text.contains("postgresql at 127.0.0.1:15999"))
+        #expect(!text.contains("topsecret"))
+        #expect(!text.contains("\n"))
+    }
+}

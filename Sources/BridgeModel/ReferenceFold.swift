@@ -1,0 +1,69 @@
+/// The contract's aggregate definitions (section 2) computed the plain way, in memory. It is the
+/// oracle that tests of both paths compare against, so it favours obviousness over speed and
+/// memory: every dedupe and distinct-count is an exact set.
+public struct ReferenceFold: Sendable {
+    private var contacts: [ByteKey: ContactFoldState] = [:]
+    private var days: [CampusDayKey: CampusDayFoldState] = [:]
+
+    public init() {}
+
+    /// Records must be applied in partition order per (topic, partition); topics may interleave
+    /// arbitrarily, because no definition depends on the order across topics.
+    ///
+    /// Only `offset` enters a definition (the contact tie-break). `topic` is implied by the record
+    /// and `partition` is not needed: both topics are partitioned by contact_id, so the records of
+    /// one contact share a partition and `offset` alone ranks them. Both are taken so call sites
+    /// pass full Kafka coordinates and cannot mix them up.
+    public mutating func apply(topic: InputTopic, partition: Int32, offset: Int64, record: InputRecord) {
+        let contactKey = ByteKey(record.contactId)
+        switch record {
+        case .contact(let update):
+            contacts[contactKey, default: ContactFoldState()].apply(update, offset: offset)
+        case .event(let event):
+            let counted = contacts[contactKey, default: ContactFoldState()].apply(event)
+            if counted {
+                days[CampusDayKey(campusId: event.campusId, day: event.at.utcDay), default: CampusDayFoldState()].apply(event)
+            }
+        }
+    }
+
+    /// Decodes with `RecordDecoder` and applies the record when valid; an invalid record changes
+    /// nothing and its rejection is returned.
+    @discardableResult
+    public mutating func apply(topic: InputTopic, partition: Int32, offset: Int64,
+                               key: [UInt8]?, value: [UInt8]?) -> Rejection? {
+        switch RecordDecoder.decode(topic: topic, key: key, value: value) {
+        case .success(let record):
+            apply(topic: topic, partition: partition, offset: offset, record: record)
+            return nil
+        case .failure(let rejection):
+            return rejection
+        }
+    }
+
+    /// Rows keyed by contact_id. Swift `String` keys merge ids that are canonically equivalent but
+    /// byte-wise different; when that matters use `contactSummaryRows`, which keeps them apart.
+    public var contactSummaries: [String: ContactSummaryRow] {
+        var out: [String: ContactSummaryRow] = [:]
+        out.reserveCapacity(contacts.count)
+        for (key, state) in contacts { out[key.string] = state.row(contactId: key.string) }
+        return out
+    }
+
+    /// Every row, ordered by contact_id byte-wise (the order of the stores' exports).
+    public var contactSummaryRows: [ContactSummaryRow] {
+        contacts.keys.sorted().map { contacts[$0]!.row(contactId: $0.string) }
+    }
+
+    public var campusDaily: [CampusDayKey: CampusDailyRow] {
+        var out: [CampusDayKey: CampusDailyRow] = [:]
+        out.reserveCapacity(days.count)
+        for (key, state) in days { out[key] = state.row(key) }
+        return out
+    }
+
+    /// Every row, ordered by (campus_id byte-wise, day).
+    public var campusDailyRows: [CampusDailyRow] {
+        days.keys.sorted().map { days[$0]!.row($0) }
+    }
+}

@@ -1,0 +1,28 @@
+import BridgeSupport
+import KafkaClient
+import Logging
+import PostgresClient
+
+/// The legacy path's entry point for the CLI: wires PostgreSQL, a producer and the processor
+/// into the shared input loop.
+public enum LegacyPath {
+    /// The path's name in logs, metrics and dead letters.
+    public static let name = "legacy"
+
+    /// Connects to PostgreSQL (failing with the service and address when it cannot) and returns
+    /// the loop consuming the inputs as the legacy consumer group.
+    public static func makeService(configuration: BridgeConfiguration, exitWhenIdle: Bool,
+                                   logger: Logger) async throws -> InputLoop {
+        let processor = try await makeProcessor(configuration: configuration, logger: logger)
+        return InputLoop(configuration: configuration, groupId: configuration.topics.legacyGroup,
+                         processor: processor, exitWhenIdle: exitWhenIdle, logger: logger)
+    }
+
+    /// The processor alone, for callers that run it under another consumer group.
+    public static func makeProcessor(configuration: BridgeConfiguration, logger: Logger) async throws -> LegacyProcessor {
+        let postgres = try await PostgresClient(url: configuration.postgresURL, name: "legacy-postgres")
+        let producer = try KafkaProducer(configuration: configuration.kafka)
+        let relay = OutboxRelay(postgres: postgres, producer: producer, topics: configuration.topics)
+        return LegacyProcessor(postgres: postgres, relay: relay, topics: configuration.topics, logger: logger)
+    }
+}

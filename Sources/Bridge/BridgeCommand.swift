@@ -1,0 +1,24 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+@main
+struct BridgeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bridge",
+        abstract: "Run a legacy SQL aggregation pipeline and its stream replacement side by side, prove they agree, and move traffic over.",
+        subcommands: [MigrateCommand.self, TopicsCommand.self, DoctorCommand.self, RunCommand.self,
+                      GenerateCommand.self, ExportCommand.self])
+}
+
+/// Logs go to standard error so that commands whose output is data (`export`) stay clean.
+enum Logs {
+    static func bootstrap() {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            let level = ProcessInfo.processInfo.environment["BRIDGE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+            handler.logLevel = level ?? .info
+            return handler
+        }
+    }
+}

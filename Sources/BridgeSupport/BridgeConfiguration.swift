@@ -1,0 +1,116 @@
+import Foundation
+import KafkaClient
+import RedisClient
+import ServiceSupport
+
+/// Everything the bridge needs to know about its environment (contract section 4), read from
+/// environment variables; command-line flags of the same meaning override them.
+public struct BridgeConfiguration: Sendable {
+    public var kafkaBrokers: String
+    public var postgresURL: String
+    public var redisURL: String
+    /// Prepended to every topic, consumer group and Redis key, so several bridges (or tests)
+    /// can share one set of services.
+    public var topicPrefix: String
+    /// host:port of the HTTP server (metrics, health, status page). Loopback by default.
+    public var httpAddress: String
+    /// Extra librdkafka properties (SASL, TLS, tuning), from BRIDGE_KAFKA_PROPERTIES as
+    /// `name=value` pairs separated by commas or newlines.
+    public var kafkaProperties: [String: String]
+    /// Partitions of the topics `bridge topics` creates.
+    public var partitions: Int
+    public var tuning: Tuning
+
+    public struct Tuning: Sendable {
+        /// A batch closes at this many records…
+        public var batchSize: Int = 5000
+        /// …or when no more records arrive within this wait.
+        public var batchWaitMillis: Int = 100
+        /// Contact groups of a batch processed concurrently (one Redis connection each).
+        public var streamParallelism: Int = 4
+        public var sessionTimeoutMillis: Int = 10000
+        public init() {}
+    }
+
+    public static let defaults = BridgeConfiguration(
+        kafkaBrokers: "127.0.0.1:19092",
+        postgresURL: "postgres://bridge:bridge@127.0.0.1:15432/bridge",
+        redisURL: "redis://127.0.0.1:16379/0",
+        topicPrefix: "",
+        httpAddress: "127.0.0.1:9464",
+        kafkaProperties: [:],
+        partitions: 4,
+        tuning: Tuning())
+
+    public init(kafkaBrokers: String, postgresURL: String, redisURL: String, topicPrefix: String,
+                httpAddress: String, kafkaProperties: [String: String], partitions: Int, tuning: Tuning) {
+        self.kafkaBrokers = kafkaBrokers
+        self.postgresURL = postgresURL
+        self.redisURL = redisURL
+        self.topicPrefix = topicPrefix
+        self.httpAddress = httpAddress
+        self.kafkaProperties = kafkaProperties
+        self.partitions = partitions
+        self.tuning = tuning
+    }
+
+    public struct Invalid: Error, CustomStringConvertible, Sendable {
+        public var variable: String
+        public var reason: String
+        public var description: String { "configuration \(variable): \(reason)" }
+    }
+
+    /// Reads the BRIDGE_* variables; unset or empty variables keep their defaults.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> BridgeConfiguration {
+        var config = defaults
+        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        func int(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let text = value(name) else { return nil }
+            guard let n = Int(text), range.contains(n) else { throw Invalid(variable: name, reason: "\"\(text)\" is not an integer in \(range)") }
+            return n
+        }
+        if let v = value("BRIDGE_KAFKA_BROKERS") { config.kafkaBrokers = v }
+        if let v = value("BRIDGE_POSTGRES_URL") { config.postgresURL = v }
+        if let v = value("BRIDGE_REDIS_URL") { config.redisURL = v }
+        if let v = environment["BRIDGE_TOPIC_PREFIX"] { config.topicPrefix = v }
+        if let v = value("BRIDGE_HTTP") { config.httpAddress = v }
+        if let v = value("BRIDGE_KAFKA_PROPERTIES") { config.kafkaProperties = try parseProperties(v) }
+        if let n = try int("BRIDGE_PARTITIONS", 1...1024) { config.partitions = n }
+        if let n = try int("BRIDGE_BATCH_SIZE", 1...1_000_000) { config.tuning.batchSize = n }
+        if let n = try int("BRIDGE_BATCH_WAIT_MS", 0...60_000) { config.tuning.batchWaitMillis = n }
+        if let n = try int("BRIDGE_STREAM_PARALLELISM", 1...64) { config.tuning.streamParallelism = n }
+        if let n = try int("BRIDGE_SESSION_TIMEOUT_MS", 1000...300_000) { config.tuning.sessionTimeoutMillis = n }
+        return config
+    }
+
+    static func parseProperties(_ text: String) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for item in text.split(whereSeparator: { $0 == "," || $0.isNewline }) {
+            let pair = item.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2, !pair[0].trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw Invalid(variable: "BRIDGE_KAFKA_PROPERTIES", reason: "\"\(item)\" is not name=value")
+            }
+            result[pair[0].trimmingCharacters(in: .whitespaces)] = pair[1].trimmingCharacters(in: .whitespaces)
+        }
+        return result
+    }
+
+    public var topics: TopicNames { TopicNames(prefix: topicPrefix) }
+
+    public var kafka: KafkaConfiguration {
+        var properties = kafkaProperties
+        if properties["session.timeout.ms"] == nil { properties["session.timeout.ms"] = String(tuning.sessionTimeoutMillis) }
+        return KafkaConfiguration(brokers: kafkaBrokers, properties: properties)
+    }
+
+    public func redis() throws -> RedisConfiguration { try RedisConfiguration(url: redisURL) }
+
+    /// The settings as an operator may see them: passwords redacted.
+    public var redactedSummary: [(String, String)] {
+        [("BRIDGE_KAFKA_BROKERS", kafkaBrokers),
+         ("BRIDGE_POSTGRES_URL", ServiceURL.redact(postgresURL)),
+         ("BRIDGE_REDIS_URL", ServiceURL.redact(redisURL)),
+         ("BRIDGE_TOPIC_PREFIX", topicPrefix),
+         ("BRIDGE_HTTP", httpAddress)]
+    }
+}

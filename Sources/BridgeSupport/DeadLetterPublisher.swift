@@ -1,0 +1,35 @@
+import BridgeModel
+import KafkaClient
+
+/// Publishes rejected records to `bridge.dead-letter` with the path that rejected them.
+public struct DeadLetterPublisher: Sendable {
+    public let producer: KafkaProducer
+    public let topic: String
+    public let path: String
+
+    /// The broker caps a record's size; a dead letter carries at most this much of the original
+    /// payload (base64 grows it by a third). The original stays in its topic at the offset the
+    /// dead letter names, so nothing is lost.
+    public static let maxPayloadBytes = 512 * 1024
+
+    public init(producer: KafkaProducer, topic: String, path: String) {
+        self.producer = producer
+        self.topic = topic
+        self.path = path
+    }
+
+    public func record(for rejected: KafkaRecord, reason: String) -> OutgoingRecord {
+        var reason = reason
+        if let value = rejected.value, value.count > Self.maxPayloadBytes {
+            reason += " (payload_base64 holds the first \(Self.maxPayloadBytes) of \(value.count) bytes)"
+        }
+        let payload = rejected.value.map { Array($0.prefix(Self.maxPayloadBytes)) }
+        let letter = DeadLetter(path: path, sourceTopic: rejected.topic, partition: rejected.partition,
+                                offset: rejected.offset, reason: reason, payload: payload)
+        return OutgoingRecord(topic: topic, key: rejected.key, value: Array(letter.json.utf8))
+    }
+
+    public func publish(_ rejected: [(KafkaRecord, Rejection)]) async throws {
+        try await producer.send(rejected.map { record(for: $0.0, reason: $0.1.reason) })
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import KafkaClient
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// What a path does with the input: where it resumes, and how it applies one batch.
+public protocol BatchProcessor: Sendable {
+    /// The path's name in logs, metrics and dead letters ("legacy", "stream").
+    var path: String { get }
+
+    /// Where each newly assigned partition starts: the path's own record of what it applied
+    /// (PostgreSQL for the legacy path, Redis for the stream path), which wins over Kafka's
+    /// committed offsets in both directions. Runs on the consumer's thread inside the
+    /// rebalance callback, so it may block; partitions it omits start from the group's commit.
+    func startOffsets(for partitions: [TopicPartition]) throws -> [TopicPartition: Int64]
+
+    /// Applies one batch completely: state, outputs and dead letters. Returns only when the
+    /// batch's effects are durable, so the loop may then commit its offsets.
+    func process(_ batch: [KafkaRecord]) async throws
+
+    /// Called once before the loop exits normally (drain outboxes, flush producers).
+    func finish() async throws
+}
+
+/// The consume → process → commit loop both paths share, as a service-lifecycle `Service`.
+///
+/// A batch is polled, processed to the end and committed before the next poll; rebalance
+/// callbacks only run inside poll, so partitions are never revoked under a batch in flight.
+public struct InputLoop: Service {
+    public let configuration: BridgeConfiguration
+    public let groupId: String
+    public let processor: any BatchProcessor
+    public let exitWhenIdle: Bool
+    public let logger: Logger
+
+    public init(configuration: BridgeConfiguration, groupId: String, processor: any BatchProcessor,
+                exitWhenIdle: Bool, logger: Logger) {
+        self.configuration = configuration
+        self.groupId = groupId
+        self.processor = processor
+        self.exitWhenIdle = exitWhenIdle
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let path = processor.path
+        let processor = self.processor
+        let logger = self.logger
+        let consumer = try KafkaConsumer(
+            configuration: configuration.kafka,
+            options: .init(groupId: groupId, topics: configuration.topics.inputs,
+                           startOffsets: { try processor.startOffsets(for: $0) },
+                           onRebalance: { event in
+                               logger.info("\(path): partitions \(event.kind.rawValue)",
+                                           metadata: ["partitions": "\(event.partitions.map(\.description).joined(separator: ","))",
+                                                      "start": "\(event.startOffsets.sorted { $0.key < $1.key }.map { "\($0.key)@\($0.value)" }.joined(separator: ","))"])
+                           }))
+        let records = Counter(label: "bridge_records_consumed_total", dimensions: [("path", path)])
+        let batches = Counter(label: "bridge_batches_total", dimensions: [("path", path)])
+        let batchSize = Recorder(label: "bridge_batch_size", dimensions: [("path", path)])
+        let batchDuration = Metrics.Timer(label: "bridge_batch_duration_seconds", dimensions: [("path", path)], preferredDisplayUnit: .seconds)
+        let commitFailures = Counter(label: "bridge_commit_failures_total", dimensions: [("path", path)])
+        let progress = ProgressTracker(path: path)
+
+        do {
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                let batch = try await consumer.poll(maxRecords: configuration.tuning.batchSize,
+                                                    maxWait: .milliseconds(configuration.tuning.batchWaitMillis))
+                if batch.isEmpty {
+                    if exitWhenIdle, try await isIdle(consumer) { break }
+                    continue
+                }
+                let started = ContinuousClock.now
+                try await processor.process(batch)
+                var next: [TopicPartition: Int64] = [:]
+                for record in batch { next[record.topicPartition] = max(next[record.topicPartition] ?? 0, record.offset + 1) }
+                do {
+                    try await consumer.commit(next)
+                } catch {
+                    // The path's own store is the source of truth for where to resume; a failed
+                    // commit only means a restart re-reads records the store will skip.
+                    commitFailures.increment()
+                    logger.warning("\(path): offset commit failed (harmless, the store decides where to resume): \(error)")
+                }
+                records.increment(by: batch.count)
+                batches.increment()
+                batchSize.record(batch.count)
+                batchDuration.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
+                progress.applied(batch)
+            }
+            try await processor.finish()
+        } catch {
+            await consumer.close()
+            throw error
+        }
+        await consumer.close()
+        logger.info("\(path): stopped", metadata: ["records": "\(progress.total)"])
+    }
+
+    /// Idle when this member owns partitions and has consumed each to its high watermark.
+    private func isIdle(_ consumer: KafkaConsumer) async throws -> Bool {
+        let owned = consumer.assignment
+        if owned.isEmpty { return false }
+        let positions = try await consumer.positions()
+        let marks = try await consumer.watermarks(Array(owned))
+        for tp in owned {
+            guard let mark = marks[tp] else { return false }
+            if let position = positions[tp], position >= 0 {
+                if position < mark.high { return false }
+            } else if mark.high > mark.low {
+                return false
+            }
+        }
+        // Nothing left to read; make sure nothing of ours is still owned by a revoke in flight.
+        return consumer.assignment == owned
+    }
+}
+
+/// Counts what a path applied, for its final log line and the metrics of lag.
+final class ProgressTracker: @unchecked Sendable {
+    let path: String
+    private let lock = NSLock()
+    private var count = 0
+    private var positions: [TopicPartition: Int64] = [:]
+
+    init(path: String) { self.path = path }
+
+    func applied(_ batch: [KafkaRecord]) {
+        lock.withLock {
+            count += batch.count
+            for r in batch { positions[r.topicPartition] = max(positions[r.topicPartition] ?? 0, r.offset + 1) }
+        }
+    }
+
+    var total: Int { lock.withLock { count } }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
+}

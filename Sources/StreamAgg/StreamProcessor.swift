@@ -1,0 +1,141 @@
+import BridgeModel
+import BridgeSupport
+import Foundation
+import KafkaClient
+import Logging
+import RedisClient
+
+/// The stream path's batch step: decode, group by contact, fold each share of groups on its own
+/// Redis connection in one pipelined round trip, publish what changed, then record the applied
+/// offsets in Redis. The input loop commits to Kafka only after `process` returns.
+public struct StreamProcessor: BatchProcessor {
+    public let path = "stream"
+    let configuration: BridgeConfiguration
+    /// One connection per share; the first also serves offsets and the final reads.
+    let redis: [RedisClient]
+    let producer: KafkaProducer
+    let deadLetters: DeadLetterPublisher
+    let keys: StreamKeys
+    let offsets: StreamOffsetStore
+    let logger: Logger
+    private let metrics = StreamMetrics()
+
+    public init(configuration: BridgeConfiguration, redis: [RedisClient], producer: KafkaProducer, logger: Logger) {
+        precondition(!redis.isEmpty, "the stream path needs at least one Redis client")
+        self.configuration = configuration
+        self.redis = redis
+        self.producer = producer
+        self.deadLetters = DeadLetterPublisher(producer: producer, topic: configuration.topics.deadLetter, path: "stream")
+        self.keys = StreamKeys(prefix: configuration.topicPrefix)
+        self.offsets = StreamOffsetStore(redis: redis[0], keys: keys)
+        self.logger = logger
+    }
+
+    public func startOffsets(for partitions: [TopicPartition]) throws -> [TopicPartition: Int64] {
+        try offsets.startOffsets(for: partitions)
+    }
+
+    public func process(_ batch: [KafkaRecord]) async throws {
+        if batch.isEmpty { return }
+        let grouping = BatchGrouping(batch, topics: configuration.topics)
+        try await publishDeadLetters(grouping.rejected)
+
+        let results = try await fold(grouping)
+        let summaries = results.filter(\.needsPublish).map(\.summary)
+        var touched: [String] = []
+        var seen: Set<[UInt8]> = []
+        for result in results {
+            for day in result.touchedDays where seen.insert(Array(day.utf8)).inserted { touched.append(day) }
+        }
+        // Read the days after every share has finished, so each published value includes all
+        // of this batch's events for that day.
+        let days = try await readDays(touched)
+
+        let topics = configuration.topics
+        var outgoing = summaries.map { OutgoingRecord(topic: topics.contactSummaryStream, key: $0.contactId, value: $0.json) }
+        outgoing += days.map { OutgoingRecord(topic: topics.campusDailyStream, key: $0.key.kafkaKey, value: $0.json) }
+        try await producer.send(outgoing)
+        metrics.published.increment(by: outgoing.count)
+        recordLatency(grouping)
+
+        try await offsets.advance(nextOffsets(batch), in: keys.offsets)
+    }
+
+    public func finish() async throws {
+        try await producer.flush()
+    }
+
+    /// Each share on its own connection, all of a share's groups in one pipelined round trip.
+    func fold(_ grouping: BatchGrouping) async throws -> [ContactFoldResult] {
+        let shares = grouping.shares(redis.count)
+        metrics.groups.record(grouping.groups.count)
+        let layout = keys
+        let clients = redis
+        let results = try await withThrowingTaskGroup(of: [ContactFoldResult].self) { tasks in
+            for (index, share) in shares.enumerated() {
+                tasks.addTask {
+                    let calls = share.map { $0.scriptCall(keys: layout) }
+                    let replies = try await clients[index].withConnection {
+                        try $0.evaluatePipelined(ContactFoldScript.script, calls: calls)
+                    }
+                    return try zip(share, replies).map { try ContactFoldResult(reply: $0.1, contactId: $0.0.contactId) }
+                }
+            }
+            var all: [ContactFoldResult] = []
+            for try await part in tasks { all += part }
+            return all
+        }
+        metrics.roundTrips.increment(by: shares.count)
+        metrics.applied.increment(by: results.reduce(0) { $0 + $1.applied })
+        metrics.skipped.increment(by: results.reduce(0) { $0 + $1.skipped })
+        metrics.duplicates.increment(by: results.reduce(0) { $0 + $1.duplicates })
+        return results
+    }
+
+    /// The final values of the given campus-days, in one pipeline.
+    private func readDays(_ suffixes: [String]) async throws -> [CampusDailyRow] {
+        if suffixes.isEmpty { return [] }
+        var commands: [[[UInt8]]] = []
+        for suffix in suffixes {
+            commands.append(["HGETALL", keys.day(suffix)].map { Array($0.utf8) })
+            commands.append(["SCARD", keys.dayContacts(suffix)].map { Array($0.utf8) })
+        }
+        let replies = try await redis[0].pipeline(commands)
+        metrics.roundTrips.increment()
+        return try suffixes.enumerated().map { i, suffix in
+            guard let active = try replies[2 * i + 1].check().int else {
+                throw StreamError.unexpectedReply("SCARD \(keys.dayContacts(suffix))", replies[2 * i + 1])
+            }
+            return try StoredRows.campusDay(suffix: suffix, fields: try StoredRows.fields(replies[2 * i]), activeContacts: active)
+        }
+    }
+
+    /// Publishes the rejected records that were not dead-lettered before (a replay re-reads
+    /// them), then remembers how far each partition has been dead-lettered.
+    private func publishDeadLetters(_ rejected: [(KafkaRecord, Rejection)]) async throws {
+        if rejected.isEmpty { return }
+        let partitions = Array(Set(rejected.map { $0.0.topicPartition }))
+        let done = try await offsets.read(partitions, in: keys.deadLetters)
+        let fresh = rejected.filter { $0.0.offset >= (done[$0.0.topicPartition] ?? 0) }
+        if fresh.isEmpty { return }
+        try await deadLetters.publish(fresh)
+        metrics.deadLetters.increment(by: fresh.count)
+        try await offsets.advance(nextOffsets(fresh.map(\.0)), in: keys.deadLetters)
+    }
+
+    private func nextOffsets(_ records: [KafkaRecord]) -> [TopicPartition: Int64] {
+        var next: [TopicPartition: Int64] = [:]
+        for record in records { next[record.topicPartition] = max(next[record.topicPartition] ?? 0, record.offset + 1) }
+        return next
+    }
+
+    /// From each valid record's Kafka timestamp to now, when its effect has been published.
+    private func recordLatency(_ grouping: BatchGrouping) {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        for group in grouping.groups {
+            for entry in group.entries {
+                if let ts = entry.timestampMillis, ts > 0 { metrics.endToEnd.recordMilliseconds(max(0, now - ts)) }
+            }
+        }
+    }
+}

@@ -77,7 +77,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "LegacySQLTests", dependencies: ["LegacySQL", "BridgeSupport"], swiftSettings: strict),
         .testTarget(name: "StreamAggTests", dependencies: ["StreamAgg", "BridgeSupport"], swiftSettings: strict),
-        .testTarget(name: "BridgeTests", dependencies: ["Bridge", "BridgeSupport"], swiftSettings: strict),
+        .testTarget(name: "BridgeTests", dependencies: ["BridgeSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -9,17 +9,9 @@ SHELL := bash
 .NOTPARALLEL:
 
 SWIFT ?= swift
-BRIDGE_RELEASE := .build/release/bridge
 
-# What `make demo` runs once the services are up and the release build is done. Until the
-# `bridge demo` command exists it runs the steps that do; then replace with: $(BRIDGE_RELEASE) demo
-define DEMO_STEPS
-$(BRIDGE_RELEASE) migrate
-$(BRIDGE_RELEASE) topics
-$(BRIDGE_RELEASE) doctor
-endef
 
-.PHONY: help bootstrap services build build-release test demo bench down status clean-data
+.PHONY: help bootstrap services build build-release test demo down status clean-data
 
 help: ## list the targets
 	@echo "usage: make <target>"
@@ -44,11 +36,8 @@ test: services ## start the services, build and run every test
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 
-demo: services build-release ## start the services and run the demo on them
-	$(DEMO_STEPS)
-
-bench: services build-release ## start the services and run the benchmark
-	$(BRIDGE_RELEASE) bench
+demo: services build-release ## start the services and run the story so far (scripts/demo)
+	scripts/demo
 
 down: ## stop the services (data is kept)
 	scripts/services down

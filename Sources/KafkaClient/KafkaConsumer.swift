@@ -39,6 +39,9 @@ public final class KafkaConsumer: @unchecked Sendable {
         "enable.auto.commit": "false",
         "enable.auto.offset.store": "false",
         "auto.offset.reset": "earliest",
+        // End-of-partition events tell when a partition is consumed to its end, without
+        // trusting the broker's high watermark (the embedded broker undercounts it).
+        "enable.partition.eof": "true",
         "session.timeout.ms": "10000",
         "heartbeat.interval.ms": "1000",
         "fetch.wait.max.ms": "50",
@@ -121,8 +124,14 @@ public final class KafkaConsumer: @unchecked Sendable {
                 defer { rd_kafka_message_destroy(message) }
                 let err = message.pointee.err
                 if err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                    records.append(Self.copy(message))
-                } else if err != RD_KAFKA_RESP_ERR__PARTITION_EOF {
+                    let record = Self.copy(message)
+                    context.reached(record.topicPartition, end: false)
+                    records.append(record)
+                } else if err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
+                    if let rkt = message.pointee.rkt {
+                        context.reached(TopicPartition(String(cString: rd_kafka_topic_name(rkt)), message.pointee.partition), end: true)
+                    }
+                } else {
                     let error = KafkaError(err, operation: "consume")
                     if rd_kafka_fatal_error(handle.pointer, nil, 0) != RD_KAFKA_RESP_ERR_NO_ERROR { throw error }
                     context.recordTransientError(error)
@@ -167,6 +176,10 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// The partitions this member owns now.
     public var assignment: Set<TopicPartition> { context.assignment }
+
+    /// Owned partitions whose last event was end-of-partition: everything fetched from them has
+    /// been returned by `poll`, and the broker had nothing more at that moment.
+    public var partitionsAtEnd: Set<TopicPartition> { context.atEnd }
 
     /// Rebalances seen so far, oldest first.
     public var rebalanceEvents: [RebalanceEvent] { context.events }
@@ -290,6 +303,7 @@ final class ConsumerContext: @unchecked Sendable {
     private var pendingError: (any Error)?
     private var lastTransientError: KafkaError?
     private var generationCounter = 0
+    private var ended: Set<TopicPartition> = []
 
     init(startOffsets: KafkaConsumer.StartOffsets?, onRebalance: (@Sendable (RebalanceEvent) -> Void)?) {
         self.startOffsets = startOffsets
@@ -299,6 +313,10 @@ final class ConsumerContext: @unchecked Sendable {
     var assignment: Set<TopicPartition> { lock.withLock { owned } }
     var events: [RebalanceEvent] { lock.withLock { log } }
     var generation: Int { lock.withLock { generationCounter } }
+    var atEnd: Set<TopicPartition> { lock.withLock { ended.intersection(owned) } }
+    func reached(_ tp: TopicPartition, end: Bool) {
+        lock.withLock { if end { ended.insert(tp) } else { ended.remove(tp) } }
+    }
     func startOffset(of tp: TopicPartition) -> Int64? { lock.withLock { starts[tp] } }
     func takeError() -> (any Error)? { lock.withLock { defer { pendingError = nil }; return pendingError } }
     func recordTransientError(_ error: KafkaError) { lock.withLock { lastTransientError = error } }
@@ -317,6 +335,7 @@ final class ConsumerContext: @unchecked Sendable {
                     // back and let the caller's next poll fail with the reason.
                     lock.withLock {
                         pendingError = error
+                        ended = []
                         owned = []
                         generationCounter += 1
                         log.append(RebalanceEvent(kind: .failed, partitions: tps, startOffsets: [:]))
@@ -333,6 +352,7 @@ final class ConsumerContext: @unchecked Sendable {
             let event = RebalanceEvent(kind: .assigned, partitions: tps.sorted(), startOffsets: chosen)
             lock.withLock {
                 owned = Set(tps)
+                ended = []
                 starts = chosen
                 generationCounter += 1
                 log.append(event)
@@ -343,6 +363,7 @@ final class ConsumerContext: @unchecked Sendable {
             let event = RebalanceEvent(kind: .revoked, partitions: tps.sorted(), startOffsets: [:])
             lock.withLock {
                 owned = []
+                ended = []
                 starts = [:]
                 generationCounter += 1
                 log.append(event)

@@ -21,9 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
-        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
     ],
     targets: [
         // C libraries, found with pkg-config.
@@ -62,13 +60,11 @@ let package = Package(
         // The stream path: batches folded into per-contact state in Redis.
         .target(name: "StreamAgg", dependencies: ["BridgeSupport"], swiftSettings: strict),
 
-        // The `bridge` executable: CLI, comparator, rollout, router, HTTP, generator, demo.
+        // The `bridge` executable: the command line over the paths and the shared runtime.
         .executableTarget(name: "Bridge",
                           dependencies: ["LegacySQL", "StreamAgg", "BridgeSupport",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                                         .product(name: "Prometheus", package: "swift-prometheus"),
-                                         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                                         .product(name: "Hummingbird", package: "hummingbird")],
+                                         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                           swiftSettings: strict),
 
         .testTarget(name: "BridgeModelTests", dependencies: ["BridgeModel"], swiftSettings: strict),

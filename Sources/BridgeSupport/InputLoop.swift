@@ -62,13 +62,20 @@ public struct InputLoop: Service {
         let batchDuration = Metrics.Timer(label: "bridge_batch_duration_seconds", dimensions: [("path", path)], preferredDisplayUnit: .seconds)
         let commitFailures = Counter(label: "bridge_commit_failures_total", dimensions: [("path", path)])
         let progress = ProgressTracker(path: path)
+        // Every input partition: "idle" means all of them are consumed to their end, not just
+        // the ones this member happens to own while a killed predecessor still holds the rest.
+        var inputPartitions: Set<TopicPartition> = []
+        if exitWhenIdle {
+            let admin = try KafkaAdmin(configuration: configuration.kafka)
+            for topic in configuration.topics.inputs { inputPartitions.formUnion(try await admin.partitions(of: topic)) }
+        }
 
         do {
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 let batch = try await consumer.poll(maxRecords: configuration.tuning.batchSize,
                                                     maxWait: .milliseconds(configuration.tuning.batchWaitMillis))
                 if batch.isEmpty {
-                    if exitWhenIdle, try await isIdle(consumer) { break }
+                    if exitWhenIdle, isIdle(consumer, inputs: inputPartitions) { break }
                     continue
                 }
                 let started = ContinuousClock.now
@@ -98,13 +105,16 @@ public struct InputLoop: Service {
         logger.info("\(path): stopped", metadata: ["records": "\(progress.total)"])
     }
 
-    /// Idle when this member owns partitions and the last event of each was end-of-partition
-    /// after `poll` returned nothing: all fetched records were processed and the broker had no
-    /// more. Deliberately not a comparison with high watermarks, which the embedded broker
+    /// Idle when this member owns every input partition and the last event of each was
+    /// end-of-partition after `poll` returned nothing: all fetched records were processed and
+    /// the broker had no more. Owning all of them matters after a kill -9: until the dead
+    /// member's session expires the group may hand it half the partitions, and those are not
+    /// consumed. Deliberately not a comparison with high watermarks, which the embedded broker
     /// undercounts for multi-record batches (it would declare idle mid-batch after a restart).
-    private func isIdle(_ consumer: KafkaConsumer) async throws -> Bool {
+    /// So `--exit-when-idle` is for one instance per group (batch runs, tests).
+    private func isIdle(_ consumer: KafkaConsumer, inputs: Set<TopicPartition>) -> Bool {
         let owned = consumer.assignment
-        return !owned.isEmpty && consumer.partitionsAtEnd == owned
+        return !owned.isEmpty && owned == inputs && consumer.partitionsAtEnd == owned
     }
 }
 

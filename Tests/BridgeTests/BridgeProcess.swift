@@ -34,14 +34,9 @@ struct BridgeProcess {
     /// Runs to completion; throws with its standard error unless it exits 0.
     @discardableResult
     func run(_ arguments: [String]) async throws -> String {
-        let (process, out, err) = try start(arguments)
-        while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
-        let stdout = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
-        let stderr = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
-        try? FileManager.default.removeItem(at: out)
-        try? FileManager.default.removeItem(at: err)
-        guard process.terminationStatus == 0 else { throw Failed(arguments: arguments, status: process.terminationStatus, stderr: stderr) }
-        return stdout
+        let result = try await runAllowingFailure(arguments)
+        guard result.status == 0 else { throw Failed(arguments: arguments, status: result.status, stderr: result.stderr) }
+        return result.stdout
     }
 
     /// Runs and returns exit status and both outputs, whatever the status.
@@ -50,6 +45,8 @@ struct BridgeProcess {
         while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
         let stdout = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
         let stderr = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(at: out)
+        try? FileManager.default.removeItem(at: err)
         return (process.terminationStatus, stdout, stderr)
     }
 }

@@ -49,7 +49,7 @@ let package = Package(
 
         // What both paths share at run time: configuration, topic names, dead letters, metrics.
         .target(name: "BridgeSupport",
-                dependencies: ["BridgeModel", "KafkaClient", "RedisClient", "PostgresClient",
+                dependencies: ["BridgeModel", "ServiceSupport", "KafkaClient", "RedisClient", "PostgresClient",
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "Metrics", package: "swift-metrics"),
                                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
@@ -62,7 +62,7 @@ let package = Package(
 
         // The `bridge` executable: the command line over the paths and the shared runtime.
         .executableTarget(name: "Bridge",
-                          dependencies: ["LegacySQL", "StreamAgg", "BridgeSupport",
+                          dependencies: ["LegacySQL", "StreamAgg", "BridgeSupport", "ServiceSupport",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                           swiftSettings: strict),

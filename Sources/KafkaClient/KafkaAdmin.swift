@@ -29,7 +29,7 @@ public final class KafkaAdmin: @unchecked Sendable {
     public func metadata(timeout: Duration = .seconds(5)) async throws -> ClusterInfo {
         let handle = SendableHandle(self.handle)
         let address = configuration.address
-        let ms = Int32(timeout.components.seconds * 1000)
+        let ms = Int32(clamping: timeout.inMilliseconds)
         return try await onOwnThread("kafka-metadata") {
             var md: UnsafePointer<rd_kafka_metadata>?
             let err = rd_kafka_metadata(handle.pointer, 1, nil, &md, ms)
@@ -56,7 +56,7 @@ public final class KafkaAdmin: @unchecked Sendable {
         let missing = names.filter { existing[$0] == nil }
         if missing.isEmpty { return [] }
         let handle = SendableHandle(self.handle)
-        let ms = Int32(timeout.components.seconds * 1000)
+        let ms = Int32(clamping: timeout.inMilliseconds)
         try await onOwnThread("kafka-create-topics") {
             var errstr = [CChar](repeating: 0, count: 512)
             var newTopics: [OpaquePointer?] = []
@@ -111,7 +111,7 @@ public final class KafkaAdmin: @unchecked Sendable {
     /// Low and high watermarks (high = the next offset to be written) of each partition.
     public func watermarks(_ partitions: [TopicPartition], timeout: Duration = .seconds(5)) async throws -> [TopicPartition: (low: Int64, high: Int64)] {
         let handle = SendableHandle(self.handle)
-        let ms = Int32(timeout.components.seconds * 1000)
+        let ms = Int32(clamping: timeout.inMilliseconds)
         return try await onOwnThread("kafka-watermarks") { try queryWatermarks(handle.pointer, partitions, timeoutMs: ms) }
     }
 }

@@ -107,7 +107,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     public func poll(maxRecords: Int, maxWait: Duration) async throws -> [KafkaRecord] {
         let handle = SendableHandle(self.handle)
         let context = self.context
-        let waitMs = Int(maxWait.components.seconds * 1000 + maxWait.components.attoseconds / 1_000_000_000_000_000)
+        let waitMs = Int(maxWait.inMilliseconds)
         return try await thread.run {
             var records: [KafkaRecord] = []
             records.reserveCapacity(min(maxRecords, 4096))
@@ -162,7 +162,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// The group's committed offsets for the given partitions (nil where none).
     public func committed(_ partitions: [TopicPartition], timeout: Duration = .seconds(10)) async throws -> [TopicPartition: Int64] {
         let handle = SendableHandle(self.handle)
-        let ms = Int32(timeout.components.seconds * 1000)
+        let ms = Int32(clamping: timeout.inMilliseconds)
         return try await thread.run {
             let list = PartitionList.make(partitions)
             defer { rd_kafka_topic_partition_list_destroy(list) }
@@ -206,7 +206,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Low and high watermarks from the broker (high = the offset the next record will get).
     public func watermarks(_ partitions: [TopicPartition], timeout: Duration = .seconds(5)) async throws -> [TopicPartition: (low: Int64, high: Int64)] {
         let handle = SendableHandle(self.handle)
-        let ms = Int32(timeout.components.seconds * 1000)
+        let ms = Int32(clamping: timeout.inMilliseconds)
         return try await thread.run {
             try queryWatermarks(handle.pointer, partitions, timeoutMs: ms)
         }
@@ -215,7 +215,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Moves the given partitions' fetch positions (already-fetched records are discarded).
     public func seek(_ offsets: [TopicPartition: Int64], timeout: Duration = .seconds(10)) async throws {
         let handle = SendableHandle(self.handle)
-        let ms = Int32(timeout.components.seconds * 1000)
+        let ms = Int32(clamping: timeout.inMilliseconds)
         try await thread.run {
             let list = PartitionList.make(offsets.map { ($0.key, $0.value) })
             defer { rd_kafka_topic_partition_list_destroy(list) }

@@ -85,7 +85,7 @@ public final class KafkaProducer: @unchecked Sendable {
     /// Waits until everything produced so far is delivered (or the timeout passes).
     public func flush(timeout: Duration = .seconds(30)) async throws {
         let handle = SendableHandle(self.handle)
-        let ms = Int32(timeout.components.seconds * 1000)
+        let ms = Int32(clamping: timeout.inMilliseconds)
         let err = try await onOwnThread("kafka-flush") { rd_kafka_flush(handle.pointer, ms) }
         if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err, operation: "flush") }
     }

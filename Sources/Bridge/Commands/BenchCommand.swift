@@ -1,6 +1,7 @@
 import ArgumentParser
 import BridgeSupport
 import Foundation
+import ServiceSupport
 import KafkaClient
 import PostgresClient
 import RedisClient
@@ -112,7 +113,6 @@ struct ClientsBench: AsyncParsableCommand {
 }
 
 func rate(_ count: Int, since start: ContinuousClock.Instant) -> Double {
-    let d = ContinuousClock.now - start
-    let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    let seconds = (ContinuousClock.now - start).inSeconds
     return seconds > 0 ? Double(count) / seconds : 0
 }

@@ -72,7 +72,6 @@ struct DoctorCommand: AsyncParsableCommand {
     }
 
     func format(_ d: Duration) -> String {
-        let ms = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
-        return String(format: "%.1f ms", ms)
+        String(format: "%.1f ms", d.inSeconds * 1000)
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import BridgeModel
 import BridgeSupport
 import Foundation
+import ServiceSupport
 import KafkaClient
 
 struct GenerateCommand: AsyncParsableCommand {
@@ -61,8 +62,7 @@ struct GenerateCommand: AsyncParsableCommand {
     }
 
     private func report(_ sent: Int, of total: Int, since start: ContinuousClock.Instant) {
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = (ContinuousClock.now - start).inSeconds
         let rate = seconds > 0 ? Double(sent) / seconds : 0
         FileHandle.standardError.write(Data(String(format: "generate: %d/%d records (%.0f records/s)\n", sent, total, rate).utf8))
     }

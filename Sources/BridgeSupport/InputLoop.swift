@@ -1,4 +1,5 @@
 import Foundation
+import ServiceSupport
 import KafkaClient
 import Logging
 import Metrics
@@ -61,7 +62,7 @@ public struct InputLoop: Service {
         let batchSize = Recorder(label: "bridge_batch_size", dimensions: [("path", path)])
         let batchDuration = Metrics.Timer(label: "bridge_batch_duration_seconds", dimensions: [("path", path)], preferredDisplayUnit: .seconds)
         let commitFailures = Counter(label: "bridge_commit_failures_total", dimensions: [("path", path)])
-        let progress = ProgressTracker(path: path)
+        var applied = 0
         // Every input partition: "idle" means all of them are consumed to their end, not just
         // the ones this member happens to own while a killed predecessor still holds the rest.
         var inputPartitions: Set<TopicPartition> = []
@@ -93,8 +94,8 @@ public struct InputLoop: Service {
                 records.increment(by: batch.count)
                 batches.increment()
                 batchSize.record(batch.count)
-                batchDuration.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
-                progress.applied(batch)
+                batchDuration.recordNanoseconds((ContinuousClock.now - started).inNanoseconds)
+                applied += batch.count
             }
             try await processor.finish()
         } catch {
@@ -102,7 +103,7 @@ public struct InputLoop: Service {
             throw error
         }
         await consumer.close()
-        logger.info("\(path): stopped", metadata: ["records": "\(progress.total)"])
+        logger.info("\(path): stopped", metadata: ["records": "\(applied)"])
     }
 
     /// Idle when this member owns every input partition and the last event of each was
@@ -115,30 +116,5 @@ public struct InputLoop: Service {
     private func isIdle(_ consumer: KafkaConsumer, inputs: Set<TopicPartition>) -> Bool {
         let owned = consumer.assignment
         return !owned.isEmpty && owned == inputs && consumer.partitionsAtEnd == owned
-    }
-}
-
-/// Counts what a path applied, for its final log line and the metrics of lag.
-final class ProgressTracker: @unchecked Sendable {
-    let path: String
-    private let lock = NSLock()
-    private var count = 0
-    private var positions: [TopicPartition: Int64] = [:]
-
-    init(path: String) { self.path = path }
-
-    func applied(_ batch: [KafkaRecord]) {
-        lock.withLock {
-            count += batch.count
-            for r in batch { positions[r.topicPartition] = max(positions[r.topicPartition] ?? 0, r.offset + 1) }
-        }
-    }
-
-    var total: Int { lock.withLock { count } }
-}
-
-extension Duration {
-    var nanoseconds: Int64 {
-        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
     }
 }

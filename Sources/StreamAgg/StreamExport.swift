@@ -18,22 +18,11 @@ public struct StreamExport: Sendable {
     /// All contact summaries, ordered by contact_id byte-wise.
     public func contactSummaries() async throws -> [ContactSummaryRow] {
         let ids = try await members(of: keys.contacts)
+        let reader = StoredRowReader(redis: redis, keys: keys)
         var rows: [ContactSummaryRow] = []
         rows.reserveCapacity(ids.count)
         for start in stride(from: 0, to: ids.count, by: chunk) {
-            let part = Array(ids[start..<min(start + chunk, ids.count)])
-            var commands: [[[UInt8]]] = []
-            for id in part {
-                commands.append(["HGETALL", keys.contactState(id)].map { Array($0.utf8) })
-                commands.append(["SCARD", keys.contactCampaigns(id)].map { Array($0.utf8) })
-            }
-            let replies = try await redis.pipeline(commands)
-            for (i, id) in part.enumerated() {
-                guard let campaigns = try replies[2 * i + 1].check().int else {
-                    throw StreamError.unexpectedReply("SCARD \(keys.contactCampaigns(id))", replies[2 * i + 1])
-                }
-                rows.append(try StoredRows.contact(contactId: id, fields: try StoredRows.fields(replies[2 * i]), campaigns: campaigns))
-            }
+            rows += try await reader.contacts(Array(ids[start..<min(start + chunk, ids.count)]))
         }
         return rows
     }
@@ -41,22 +30,11 @@ public struct StreamExport: Sendable {
     /// All campus-day rows, ordered by campus_id byte-wise, then day.
     public func campusDaily() async throws -> [CampusDailyRow] {
         let suffixes = try await members(of: keys.days)
+        let reader = StoredRowReader(redis: redis, keys: keys)
         var rows: [CampusDailyRow] = []
         rows.reserveCapacity(suffixes.count)
         for start in stride(from: 0, to: suffixes.count, by: chunk) {
-            let part = Array(suffixes[start..<min(start + chunk, suffixes.count)])
-            var commands: [[[UInt8]]] = []
-            for suffix in part {
-                commands.append(["HGETALL", keys.day(suffix)].map { Array($0.utf8) })
-                commands.append(["SCARD", keys.dayContacts(suffix)].map { Array($0.utf8) })
-            }
-            let replies = try await redis.pipeline(commands)
-            for (i, suffix) in part.enumerated() {
-                guard let active = try replies[2 * i + 1].check().int else {
-                    throw StreamError.unexpectedReply("SCARD \(keys.dayContacts(suffix))", replies[2 * i + 1])
-                }
-                rows.append(try StoredRows.campusDay(suffix: suffix, fields: try StoredRows.fields(replies[2 * i]), activeContacts: active))
-            }
+            rows += try await reader.days(Array(suffixes[start..<min(start + chunk, suffixes.count)]))
         }
         return rows.sorted { $0.key < $1.key }
     }

@@ -95,19 +95,9 @@ public struct StreamProcessor: BatchProcessor {
     /// The final values of the given campus-days, in one pipeline.
     private func readDays(_ suffixes: [String]) async throws -> [CampusDailyRow] {
         if suffixes.isEmpty { return [] }
-        var commands: [[[UInt8]]] = []
-        for suffix in suffixes {
-            commands.append(["HGETALL", keys.day(suffix)].map { Array($0.utf8) })
-            commands.append(["SCARD", keys.dayContacts(suffix)].map { Array($0.utf8) })
-        }
-        let replies = try await redis[0].pipeline(commands)
+        let rows = try await StoredRowReader(redis: redis[0], keys: keys).days(suffixes)
         metrics.roundTrips.increment()
-        return try suffixes.enumerated().map { i, suffix in
-            guard let active = try replies[2 * i + 1].check().int else {
-                throw StreamError.unexpectedReply("SCARD \(keys.dayContacts(suffix))", replies[2 * i + 1])
-            }
-            return try StoredRows.campusDay(suffix: suffix, fields: try StoredRows.fields(replies[2 * i]), activeContacts: active)
-        }
+        return rows
     }
 
     /// Publishes the rejected records that were not dead-lettered before (a replay re-reads

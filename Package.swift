@@ -67,13 +67,16 @@ let package = Package(
                                          .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                           swiftSettings: strict),
 
+        // What the integration tests share: reading topics to their end, a database per test.
+        .target(name: "BridgeTestSupport", dependencies: ["BridgeSupport", "KafkaClient", "PostgresClient"], path: "Tests/BridgeTestSupport",
+                swiftSettings: strict),
         .testTarget(name: "BridgeModelTests", dependencies: ["BridgeModel"], swiftSettings: strict),
         .testTarget(name: "ClientTests",
                     dependencies: ["KafkaClient", "RedisClient", "PostgresClient", "BridgeSupport"],
                     swiftSettings: strict),
-        .testTarget(name: "LegacySQLTests", dependencies: ["LegacySQL", "BridgeSupport"], swiftSettings: strict),
-        .testTarget(name: "StreamAggTests", dependencies: ["StreamAgg", "BridgeSupport"], swiftSettings: strict),
-        .testTarget(name: "BridgeTests", dependencies: ["BridgeSupport"], swiftSettings: strict),
+        .testTarget(name: "LegacySQLTests", dependencies: ["LegacySQL", "BridgeSupport", "BridgeTestSupport"], swiftSettings: strict),
+        .testTarget(name: "StreamAggTests", dependencies: ["StreamAgg", "BridgeSupport", "BridgeTestSupport"], swiftSettings: strict),
+        .testTarget(name: "BridgeTests", dependencies: ["BridgeSupport", "BridgeTestSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import BridgeTestSupport
 import BridgeModel
 import BridgeSupport
 import KafkaClient

@@ -1,3 +1,4 @@
+import BridgeTestSupport
 import Foundation
 import Testing
 
@@ -8,7 +9,7 @@ import Testing
     @Test func storedProceduresMatchHandComputedRows() async throws {
         let services = try await TestServices.make()
         defer { Task { await services.dropDatabase() } }
-        let script = TestServices.packageRoot.appendingPathComponent("migrations/tests/legacy_procedures_test.sql")
+        let script = TestDatabase.packageRoot.appendingPathComponent("migrations/tests/legacy_procedures_test.sql")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", script.path, services.configuration.postgresURL]

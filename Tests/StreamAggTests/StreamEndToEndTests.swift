@@ -1,5 +1,6 @@
 import BridgeModel
 import BridgeSupport
+import BridgeTestSupport
 import KafkaClient
 import Testing
 @testable import StreamAgg
@@ -26,12 +27,10 @@ import Testing
 
     static func checkOutputs(_ env: StreamTestEnvironment, _ export: (contacts: [ContactSummaryRow], days: [CampusDailyRow])) async throws {
         let topics = env.configuration.topics
-        let summaries = try await OutputTopicReader.lastValues(topic: topics.contactSummaryStream, configuration: env.configuration.kafka,
-                                                               groupId: env.prefix + "reader-summary")
+        let summaries = try await TopicReader.lastValues(topics.contactSummaryStream, configuration: env.configuration)
         let published = try summaries.values.map { try ContactSummaryRow(json: $0) }.sorted { Array($0.contactId.utf8).lexicographicallyPrecedes(Array($1.contactId.utf8)) }
         #expect(published == export.contacts)
-        let days = try await OutputTopicReader.lastValues(topic: topics.campusDailyStream, configuration: env.configuration.kafka,
-                                                          groupId: env.prefix + "reader-days")
+        let days = try await TopicReader.lastValues(topics.campusDailyStream, configuration: env.configuration)
         let publishedDays = try days.values.map { try CampusDailyRow(json: $0) }.sorted { $0.key < $1.key }
         #expect(publishedDays == export.days)
     }

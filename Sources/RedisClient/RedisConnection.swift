@@ -34,12 +34,15 @@ public final class RedisConnection {
     public func pipeline(_ commands: [[[UInt8]]]) throws -> [RedisReply] {
         if commands.isEmpty { return [] }
         let context = try liveContext()
-        for args in commands {
-            let status = withArgv(args) { argc, argv, lengths in
-                redisAppendCommandArgv(context, argc, argv, lengths)
+        // The whole pipeline is encoded once, in RESP, into one buffer that hiredis appends to
+        // its output as is: no per-command argv arrays, no per-command formatting copy.
+        let encoded = RESP.encode(commands)
+        let status = encoded.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                redisAppendFormattedCommand(context, $0, buffer.count)
             }
-            if status != REDIS_OK { throw dropContext() }
         }
+        if status != REDIS_OK { throw dropContext() }
         var replies: [RedisReply] = []
         replies.reserveCapacity(commands.count)
         for _ in commands {
@@ -169,23 +172,42 @@ public final class RedisConnection {
     }
 }
 
-/// Calls `body` with C argv/argvlen arrays pointing into one contiguous copy of `args`:
-/// binary-safe (lengths, not NUL terminators) and one allocation per command.
-private func withArgv<R>(_ args: [[UInt8]], _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> R) -> R {
-    var flat: [UInt8] = []
-    flat.reserveCapacity(args.reduce(0) { $0 + $1.count } + 1)
-    var starts: [Int] = []
-    starts.reserveCapacity(args.count)
-    for a in args { starts.append(flat.count); flat.append(contentsOf: a) }
-    flat.append(0) // so that an empty last argument still points into the buffer
-    let lengths = args.map(\.count)
-    return flat.withUnsafeBufferPointer { buffer in
-        let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
-        var argv: [UnsafePointer<CChar>?] = starts.map { base + $0 }
-        return argv.withUnsafeMutableBufferPointer { argvBuffer in
-            lengths.withUnsafeBufferPointer { lengthBuffer in
-                body(Int32(args.count), argvBuffer.baseAddress!, lengthBuffer.baseAddress!)
+/// The Redis protocol's request form: `*<argc>\r\n` then `$<len>\r\n<bytes>\r\n` per argument.
+/// Binary-safe: lengths, not terminators.
+enum RESP {
+    static func encode(_ commands: [[[UInt8]]]) -> [UInt8] {
+        var size = 0
+        for args in commands {
+            size += 16
+            for a in args { size += a.count + 16 }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(size)
+        for args in commands {
+            out.append(UInt8(ascii: "*"))
+            appendDecimal(args.count, to: &out)
+            out.append(13); out.append(10)
+            for a in args {
+                out.append(UInt8(ascii: "$"))
+                appendDecimal(a.count, to: &out)
+                out.append(13); out.append(10)
+                out.append(contentsOf: a)
+                out.append(13); out.append(10)
             }
+        }
+        return out
+    }
+
+    private static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        if value < 10 { out.append(UInt8(48 + value)); return }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = value
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { raw in
+            while n > 0 { raw[count] = UInt8(48 + n % 10); n /= 10; count += 1 }
+            for i in stride(from: count - 1, through: 0, by: -1) { out.append(raw[i]) }
         }
     }
 }

@@ -78,9 +78,16 @@ struct ClientsBench: AsyncParsableCommand {
         let commands: [[[UInt8]]] = (0..<10_000).map { i in [Array("SET".utf8), prefix + Array(String(i).utf8), value] }
         start = ContinuousClock.now
         for _ in 0..<20 { _ = try await redis.pipeline(commands) }
-        rows.append(("redis pipelined SET", rate(200_000, since: start), "ops/s"))
+        let swiftRedis = rate(200_000, since: start)
+        rows.append(("redis pipelined SET (swift)", swiftRedis, "ops/s"))
         _ = try await redis.pipeline((0..<10_000).map { i in [Array("DEL".utf8), prefix + Array(String(i).utf8)] })
         redis.close()
+        // Redis' own C benchmark with the same shape (one connection, 10,000 per pipeline): the
+        // server's ceiling on this machine, so the client's figure reads as a ratio.
+        if let native = try redisBenchmark(try config.redis(), valueBytes: valueBytes) {
+            rows.append(("redis pipelined SET (redis-benchmark)", native, "ops/s"))
+            rows.append(("swift redis / redis-benchmark", swiftRedis / native, "ratio"))
+        }
 
         // PostgreSQL: COPY and pipelined INSERTs into a temporary table.
         let postgres = try await PostgresClient(url: config.postgresURL)
@@ -110,6 +117,27 @@ struct ClientsBench: AsyncParsableCommand {
         }
         print("\n\(records) records of \(valueBytes) bytes, \(config.partitions) partitions, librdkafka \(librdkafkaVersion)")
     }
+}
+
+/// Runs `redis-benchmark` and returns its SET requests per second (nil if it is not installed).
+func redisBenchmark(_ redis: RedisConfiguration, valueBytes: Int) throws -> Double? {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    var arguments = ["redis-benchmark", "-h", redis.host, "-p", String(redis.port), "-t", "set", "-n", "200000",
+                     "-P", "10000", "-c", "1", "-d", String(valueBytes), "-q"]
+    if let password = redis.password { arguments += ["-a", password, "--no-auth-warning"] }
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    // The last line is "SET: 487804.88 requests per second, p50=…".
+    guard process.terminationStatus == 0,
+          let line = text.split(whereSeparator: { $0 == "\r" || $0 == "\n" }).last(where: { $0.contains("requests per second") }),
+          let number = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else { return nil }
+    return number
 }
 
 func rate(_ count: Int, since start: ContinuousClock.Instant) -> Double {

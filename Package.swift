@@ -76,7 +76,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "LegacySQLTests", dependencies: ["LegacySQL", "BridgeSupport", "BridgeTestSupport"], swiftSettings: strict),
         .testTarget(name: "StreamAggTests", dependencies: ["StreamAgg", "BridgeSupport", "BridgeTestSupport"], swiftSettings: strict),
-        .testTarget(name: "BridgeTests", dependencies: ["BridgeSupport", "BridgeTestSupport"], swiftSettings: strict),
+        .testTarget(name: "BridgeTests", dependencies: ["BridgeSupport", "BridgeTestSupport", "RedisClient"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

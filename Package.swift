@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
     ],
     targets: [
         // C libraries, found with pkg-config.
@@ -60,11 +62,20 @@ let package = Package(
         // The stream path: batches folded into per-contact state in Redis.
         .target(name: "StreamAgg", dependencies: ["BridgeSupport"], swiftSettings: strict),
 
-        // The `bridge` executable: the command line over the paths and the shared runtime.
+        // The shadow comparator: both stores compared key by key at a consistent cut; rounds
+        // stored in PostgreSQL; reports as JSON, Markdown and self-contained HTML.
+        .target(name: "Comparator", dependencies: ["LegacySQL", "StreamAgg", "BridgeSupport"], swiftSettings: strict),
+        // The phased rollout (shadow -> canary -> cutover) with its gate and audit history, and
+        // the serving router that forwards each key's row from its authoritative path.
+        .target(name: "Rollout", dependencies: ["LegacySQL", "StreamAgg", "BridgeSupport"], swiftSettings: strict),
+
+        // The `bridge` executable: the command line, the HTTP server and the demo.
         .executableTarget(name: "Bridge",
-                          dependencies: ["LegacySQL", "StreamAgg", "BridgeSupport", "ServiceSupport",
+                          dependencies: ["LegacySQL", "StreamAgg", "BridgeSupport", "ServiceSupport", "Comparator", "Rollout",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                                         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+                                         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                                         .product(name: "Prometheus", package: "swift-prometheus"),
+                                         .product(name: "Hummingbird", package: "hummingbird")],
                           swiftSettings: strict),
 
         // What the integration tests share: reading topics to their end, a database per test.
@@ -76,6 +87,8 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "LegacySQLTests", dependencies: ["LegacySQL", "BridgeSupport", "BridgeTestSupport"], swiftSettings: strict),
         .testTarget(name: "StreamAggTests", dependencies: ["StreamAgg", "BridgeSupport", "BridgeTestSupport"], swiftSettings: strict),
+        .testTarget(name: "ComparatorTests", dependencies: ["Comparator", "BridgeTestSupport"], swiftSettings: strict),
+        .testTarget(name: "RolloutTests", dependencies: ["Rollout", "BridgeTestSupport"], swiftSettings: strict),
         .testTarget(name: "BridgeTests", dependencies: ["BridgeSupport", "BridgeTestSupport", "RedisClient"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,1 @@
+// The shadow comparator: see the files of this target.

@@ -1,0 +1,1 @@
+// Rollout and serving router: see the files of this target.

@@ -1,4 +1,5 @@
 import BridgeModel
+import KafkaClient
 import PostgresClient
 
 /// The legacy store's aggregates as rows, for `bridge export --source legacy` and the
@@ -22,18 +23,68 @@ public struct LegacyExport: Sendable {
     }
 
     public func campusDaily() async throws -> [CampusDailyRow] {
+        try await postgres.withConnection { try Self.campusDaily($0) }
+    }
+
+    /// `legacy.applied_offsets`: the next offset to consume per input partition.
+    public func appliedOffsets() async throws -> [TopicPartition: Int64] {
+        try await postgres.withConnection { try Self.appliedOffsets($0) }
+    }
+
+    /// Rows, per-contact partitions and applied offsets from one snapshot (see `LegacySnapshot`).
+    public func snapshot() async throws -> LegacySnapshot {
         try await postgres.withConnection { conn in
-            // The day as a day number avoids depending on the session's DateStyle.
-            try conn.query("""
-                SELECT campus_id, (day - DATE '1970-01-01')::bigint,
-                       sent, delivered, failed, replies, opt_outs, active_contacts
-                  FROM legacy.campus_daily
-                 ORDER BY campus_id COLLATE "C", day
-                """).map { r in
-                CampusDailyRow(campusId: try r.string(0), day: Day(daysSinceEpoch: try r.int(1)),
-                               sent: try r.int(2), delivered: try r.int(3), failed: try r.int(4),
-                               replies: try r.int(5), optOuts: try r.int(6), activeContacts: try r.int(7))
+            try conn.transaction { conn in
+                try conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                // The raw tables are the only record of which partitions fed a contact; one
+                // contact has at most one partition per topic, so the list stays tiny.
+                let contacts = try conn.query("""
+                    WITH parts AS (
+                        SELECT contact_id,
+                               string_agg(source_topic || '|' || kafka_partition, ',') AS partitions
+                          FROM (SELECT contact_id, source_topic, kafka_partition FROM legacy.contact_records
+                                UNION
+                                SELECT contact_id, source_topic, kafka_partition FROM legacy.message_events) raw
+                         GROUP BY contact_id)
+                    SELECT \(SummaryRowReader.selectList), parts.partitions
+                      FROM legacy.contact_summary LEFT JOIN parts USING (contact_id)
+                     ORDER BY contact_id COLLATE "C"
+                    """).map { r in
+                    (try SummaryRowReader.row(r), Self.partitions(r.optionalString(SummaryRowReader.columnCount)))
+                }
+                return LegacySnapshot(contacts: contacts.map(\.0), contactPartitions: contacts.map(\.1),
+                                      campusDaily: try Self.campusDaily(conn), appliedOffsets: try Self.appliedOffsets(conn))
             }
         }
+    }
+
+    static func campusDaily(_ conn: PostgresConnection) throws -> [CampusDailyRow] {
+        // The day as a day number avoids depending on the session's DateStyle.
+        try conn.query("""
+            SELECT campus_id, (day - DATE '1970-01-01')::bigint,
+                   sent, delivered, failed, replies, opt_outs, active_contacts
+              FROM legacy.campus_daily
+             ORDER BY campus_id COLLATE "C", day
+            """).map { r in
+            CampusDailyRow(campusId: try r.string(0), day: Day(daysSinceEpoch: try r.int(1)),
+                           sent: try r.int(2), delivered: try r.int(3), failed: try r.int(4),
+                           replies: try r.int(5), optOuts: try r.int(6), activeContacts: try r.int(7))
+        }
+    }
+
+    static func appliedOffsets(_ conn: PostgresConnection) throws -> [TopicPartition: Int64] {
+        let rows = try conn.query("SELECT source_topic, kafka_partition, next_offset FROM legacy.applied_offsets").map { r in
+            (TopicPartition(try r.string(0), Int32(try r.int(1))), try r.int(2))
+        }
+        return Dictionary(rows, uniquingKeysWith: max)
+    }
+
+    /// "topic|partition,topic|partition" as aggregated above; topic names cannot hold ',' or '|'.
+    static func partitions(_ text: String?) -> [TopicPartition] {
+        guard let text else { return [] }
+        return text.split(separator: ",").compactMap { item in
+            guard let bar = item.lastIndex(of: "|"), let p = Int32(item[item.index(after: bar)...]) else { return nil }
+            return TopicPartition(String(item[..<bar]), p)
+        }.sorted()
     }
 }

@@ -1,4 +1,5 @@
 import BridgeModel
+import KafkaClient
 import RedisClient
 
 /// Every row the stream path holds in Redis, for `bridge export --source stream` and the
@@ -25,6 +26,67 @@ public struct StreamExport: Sendable {
             rows += try await reader.contacts(Array(ids[start..<min(start + chunk, ids.count)]))
         }
         return rows
+    }
+
+    /// All contact summaries with their applied-offset metadata, ordered by contact_id
+    /// byte-wise. Each contact's hash and campaign count are read in one MULTI/EXEC, so a fold
+    /// running meanwhile cannot give a row whose counts and metadata disagree.
+    public func contactsWithAppliedOffsets() async throws -> [StoredContact] {
+        let ids = try await members(of: keys.contacts)
+        var out: [StoredContact] = []
+        out.reserveCapacity(ids.count)
+        for start in stride(from: 0, to: ids.count, by: chunk) {
+            let slice = Array(ids[start..<min(start + chunk, ids.count)])
+            var commands: [[[UInt8]]] = []
+            commands.reserveCapacity(slice.count * 4)
+            for id in slice {
+                commands.append([Array("MULTI".utf8)])
+                commands.append(["HGETALL", keys.contactState(id)].map { Array($0.utf8) })
+                commands.append(["SCARD", keys.contactCampaigns(id)].map { Array($0.utf8) })
+                commands.append([Array("EXEC".utf8)])
+            }
+            let replies = try await redis.pipeline(commands)
+            for (i, id) in slice.enumerated() {
+                let exec = replies[4 * i + 3]
+                guard let parts = try exec.check().array, parts.count == 2, let campaigns = try parts[1].check().int else {
+                    throw StreamError.unexpectedReply("EXEC (HGETALL, SCARD) of \(id)", exec)
+                }
+                let fields = try StoredRows.fields(parts[0])
+                out.append(StoredContact(row: try StoredRows.contact(contactId: id, fields: fields, campaigns: campaigns),
+                                         lastApplied: Self.metadata(fields, topicPrefix: keys.prefix)))
+            }
+        }
+        return out
+    }
+
+    /// `<prefix>offsets:stream`: the next offset to read per input partition.
+    public func appliedOffsets() async throws -> [TopicPartition: Int64] {
+        let key = keys.offsets
+        let fields = try StoredRows.fields(try await redis.command(["HGETALL", key]))
+        var out: [TopicPartition: Int64] = [:]
+        for (field, value) in fields {
+            if let tp = Self.partition(field), let offset = Int64(value) { out[tp] = offset }
+        }
+        return out
+    }
+
+    /// The `o:<input>|<partition>` fields of a contact's state hash. They name the input by its
+    /// base name (`InputTopic`), without the prefix, so the prefix is put back here to match the
+    /// topic names of the offsets hashes.
+    static func metadata(_ fields: [String: String], topicPrefix: String) -> [TopicPartition: Int64] {
+        var out: [TopicPartition: Int64] = [:]
+        for (field, value) in fields where field.hasPrefix("o:") {
+            if let tp = partition(String(field.dropFirst(2))), InputTopic(rawValue: tp.topic) != nil, let offset = Int64(value) {
+                out[TopicPartition(topicPrefix + tp.topic, tp.partition)] = offset
+            }
+        }
+        return out
+    }
+
+    /// Parses "topic|partition" (`StreamKeys.partitionField`); Kafka topic names hold no '|'.
+    static func partition(_ field: String) -> TopicPartition? {
+        guard let bar = field.lastIndex(of: "|"), let p = Int32(field[field.index(after: bar)...]) else { return nil }
+        return TopicPartition(String(field[..<bar]), p)
     }
 
     /// All campus-day rows, ordered by campus_id byte-wise, then day.

@@ -1,0 +1,81 @@
+import ArgumentParser
+import BridgeSupport
+import Comparator
+import Foundation
+import PostgresClient
+import RedisClient
+
+struct CompareCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "One shadow comparison round: exit 0 when no discrepancy, 1 when any, 2 on error.",
+        discussion: """
+            Compares the legacy store (PostgreSQL) with the stream store (Redis) key by key at a \
+            consistent cut and stores the round in bridge.comparison_rounds. Rules: \
+            BRIDGE_COMPARE_IGNORE="field,table.field", BRIDGE_COMPARE_TOLERANCE="field=N,...", \
+            BRIDGE_COMPARE_GRACE_SECONDS (default 60), BRIDGE_COMPARE_SAMPLE_LIMIT (default 100).
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case json, md, html }
+
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "json, md (Markdown) or html.") var format: Format = .json
+    @Option(help: "Write report-<id>.<ext> (and latest.html for html) into this folder and print the path(s).")
+    var out: String?
+    @Option(name: .customLong("grace-seconds"), help: "Lag older than this is reported as stale (BRIDGE_COMPARE_GRACE_SECONDS).")
+    var graceSeconds: Double?
+
+    func validate() throws {
+        if let graceSeconds, !(graceSeconds >= 0 && graceSeconds.isFinite) {
+            throw ValidationError("--grace-seconds must be a non-negative number")
+        }
+    }
+
+    func run() async throws {
+        let clean: Bool
+        do {
+            clean = try await compare()
+        } catch {
+            // Contract: 2 on error, with one line naming what failed (ServiceUnavailable names
+            // the service and its address).
+            FileHandle.standardError.write(Data("bridge compare: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        if !clean { throw ExitCode(1) }
+    }
+
+    private func compare() async throws -> Bool {
+        let config = try connection.configuration()
+        var settings = try ComparatorSettings.fromEnvironment()
+        if let graceSeconds { settings.graceSeconds = graceSeconds }
+        let postgres = try await PostgresClient(url: config.postgresURL, name: "compare-postgres")
+        defer { postgres.close() }
+        let redis = try await RedisClient(configuration: try config.redis(), name: "compare-redis")
+        defer { redis.close() }
+
+        let round = try await ShadowComparator(postgres: postgres, redis: redis, topics: config.topics, settings: settings).round()
+        let text: String
+        switch format {
+        case .json: text = JSONReport.render(round) + "\n"
+        case .md: text = MarkdownReport.render(round)
+        case .html:
+            let store = RoundStore(postgres: postgres)
+            text = HTMLReport.render(round, history: try await store.recent(), fields: try await store.mostDifferingFields())
+        }
+        if let out {
+            let dir = URL(fileURLWithPath: out)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let file = dir.appendingPathComponent("report-\(round.id).\(format.rawValue)")
+            try Data(text.utf8).write(to: file, options: .atomic)
+            print(file.path)
+            if format == .html {
+                let latest = dir.appendingPathComponent("latest.html")
+                try Data(text.utf8).write(to: latest, options: .atomic)
+                print(latest.path)
+            }
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+        return round.clean
+    }
+}

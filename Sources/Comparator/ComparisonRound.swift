@@ -1,0 +1,26 @@
+import BridgeModel
+
+/// One finished comparison round: what the reports show and what is stored.
+public struct ComparisonRound: Sendable {
+    /// bridge.comparison_rounds.id (0 before it is stored).
+    public var id: Int64
+    public var startedAt: Timestamp
+    public var finishedAt: Timestamp
+    public var durationMillis: Int64
+    /// How long reading each store and comparing took.
+    public var legacyReadMillis: Int64
+    public var streamReadMillis: Int64
+    public var compareMillis: Int64
+    public var outcome: ComparisonOutcome
+    /// Per input partition, sorted.
+    public var partitions: [PartitionState]
+    public var legacyLag: Int64
+    public var streamLag: Int64
+    public var graceSeconds: Double
+    public var rules: ComparisonRules
+
+    /// Every row compared was at a consistent cut (true by construction: rows that were not are
+    /// skipped) and at least one row was compared.
+    public var consistent: Bool { outcome.comparedRows > 0 }
+    public var clean: Bool { outcome.totalDiscrepancies == 0 }
+}

@@ -1,0 +1,12 @@
+/// The contract's discrepancy kinds (section 5).
+public enum DiscrepancyKind: String, Sendable, CaseIterable, Hashable {
+    /// Both stores have the key at a consistent cut and at least one field differs.
+    case valueMismatch = "value_mismatch"
+    case missingInStream = "missing_in_stream"
+    case missingInLegacy = "missing_in_legacy"
+    /// The key could not be compared because one path lags beyond the grace period.
+    case stale
+
+    /// Stale keys were not compared, so they do not count towards the mismatch rate.
+    public var isMismatch: Bool { self != .stale }
+}

@@ -1,1 +1,0 @@
-// The shadow comparator: see the files of this target.

@@ -1,0 +1,101 @@
+import BridgeModel
+import PostgresClient
+
+/// Persists comparison rounds (bridge.comparison_rounds, bridge.comparison_discrepancies) so
+/// trends survive restarts and the rollout gate can read them; and reads the recent history
+/// back for reports.
+public struct RoundStore: Sendable {
+    public let postgres: PostgresClient
+
+    public init(postgres: PostgresClient) {
+        self.postgres = postgres
+    }
+
+    /// Stores the round and its discrepancy samples in one transaction and returns the round
+    /// with its id; the stored report (jsonb) carries that id too.
+    public func save(_ round: ComparisonRound) async throws -> ComparisonRound {
+        let o = round.outcome
+        let summary: [PostgresValue] = [
+            .text(round.startedAt.iso8601), .text(round.finishedAt.iso8601), .bool(round.consistent),
+            .int(Int64(o.compared[.contactSummary] ?? 0)), .int(Int64(o.compared[.campusDaily] ?? 0)),
+            .int(Int64(o.totalDiscrepancies)), .double(o.mismatchRate), .int(round.legacyLag), .int(round.streamLag),
+            .int(round.durationMillis),
+        ]
+        let samples = Self.discrepancyRows(o.samples)
+        return try await postgres.withConnection { conn in
+            try conn.transaction { conn in
+                let id = try conn.query("""
+                    INSERT INTO bridge.comparison_rounds (started_at, finished_at, consistent, compared_contacts,
+                        compared_campus_days, discrepancies, mismatch_rate, legacy_lag, stream_lag, duration_ms)
+                    VALUES ($1::timestamptz, $2::timestamptz, $3::boolean, $4::bigint, $5::bigint, $6::bigint,
+                            $7::double precision, $8::bigint, $9::bigint, $10::bigint)
+                    RETURNING id
+                    """, summary)[0].int(0)
+                var stored = round
+                stored.id = id
+                try conn.query("UPDATE bridge.comparison_rounds SET report = $1::jsonb WHERE id = $2::bigint",
+                               [.text(JSONReport.render(stored)), .int(id)])
+                try conn.query("""
+                    INSERT INTO bridge.comparison_discrepancies (round_id, table_name, key, kind, field, legacy_value, stream_value)
+                    SELECT $1::bigint, d.table_name, d.key, d.kind, d.field, d.legacy_value, d.stream_value
+                      FROM jsonb_to_recordset($2::jsonb)
+                           AS d(table_name text, key text, kind text, field text, legacy_value text, stream_value text)
+                    """, [.int(id), .text(samples)])
+                return stored
+            }
+        }
+    }
+
+    /// The most recent rounds, oldest first.
+    public func recent(limit: Int = 50) async throws -> [RoundSummary] {
+        let n = Int64(limit)
+        return try await postgres.withConnection { conn in
+            try conn.query("""
+                SELECT id, (extract(epoch from finished_at) * 1000)::bigint, coalesce(consistent, false),
+                       coalesce(discrepancies, 0), coalesce(mismatch_rate, 0), coalesce(legacy_lag, 0), coalesce(stream_lag, 0)
+                  FROM bridge.comparison_rounds ORDER BY id DESC LIMIT $1::bigint
+                """, [.int(n)]).map { r in
+                RoundSummary(id: try r.int(0), finishedAt: try r.optionalInt(1).map(Timestamp.init(millis:)),
+                             consistent: try r.bool(2), discrepancies: try r.int(3), mismatchRate: try r.double(4),
+                             legacyLag: try r.int(5), streamLag: try r.int(6))
+            }.reversed()
+        }
+    }
+
+    /// The fields that differed most often in the value mismatches of the last `rounds` rounds.
+    public func mostDifferingFields(rounds: Int = 50, limit: Int = 10) async throws -> [FieldCount] {
+        let r = Int64(rounds), l = Int64(limit)
+        return try await postgres.withConnection { conn in
+            try conn.query("""
+                SELECT table_name, field, count(*)
+                  FROM bridge.comparison_discrepancies
+                 WHERE kind = 'value_mismatch' AND field IS NOT NULL
+                   AND round_id IN (SELECT id FROM bridge.comparison_rounds ORDER BY id DESC LIMIT $1::bigint)
+                 GROUP BY table_name, field
+                 ORDER BY count(*) DESC, table_name, field
+                 LIMIT $2::bigint
+                """, [.int(r), .int(l)]).map { row in
+                FieldCount(table: try row.string(0), field: try row.string(1), count: try row.int(2))
+            }
+        }
+    }
+
+    /// One row per (key, field) of a mismatch, one per key (field null) otherwise, as a JSON
+    /// array for jsonb_to_recordset: a single parameter instead of SQL built from values.
+    static func discrepancyRows(_ samples: [Discrepancy]) -> String {
+        var rows: [String] = []
+        func row(_ d: Discrepancy, field: String?, legacy: String?, stream: String?) -> String {
+            "{\"table_name\":\(JSONText.string(d.table.rawValue)),\"key\":\(JSONText.string(d.key)),"
+                + "\"kind\":\(JSONText.string(d.kind.rawValue)),\"field\":\(JSONText.optionalString(field)),"
+                + "\"legacy_value\":\(JSONText.optionalString(legacy)),\"stream_value\":\(JSONText.optionalString(stream))}"
+        }
+        for d in samples {
+            if d.fields.isEmpty {
+                rows.append(row(d, field: nil, legacy: d.legacyRow, stream: d.streamRow))
+            } else {
+                for f in d.fields { rows.append(row(d, field: f.field, legacy: f.legacy, stream: f.stream)) }
+            }
+        }
+        return "[" + rows.joined(separator: ",") + "]"
+    }
+}

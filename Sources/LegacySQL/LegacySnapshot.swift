@@ -1,0 +1,24 @@
+import BridgeModel
+import KafkaClient
+
+/// The legacy store read in one REPEATABLE READ transaction, so the rows, the partitions each
+/// contact's raw records came from and the applied offsets all describe the same instant: what
+/// the comparator needs to know exactly which input offsets the rows reflect.
+public struct LegacySnapshot: Sendable {
+    /// Ordered by contact_id byte-wise.
+    public var contacts: [ContactSummaryRow]
+    /// Parallel to `contacts`: the input partitions holding the contact's raw records.
+    public var contactPartitions: [[TopicPartition]]
+    /// Ordered by campus_id byte-wise, then day.
+    public var campusDaily: [CampusDailyRow]
+    /// `legacy.applied_offsets`: the next offset to consume per input partition.
+    public var appliedOffsets: [TopicPartition: Int64]
+
+    public init(contacts: [ContactSummaryRow], contactPartitions: [[TopicPartition]],
+                campusDaily: [CampusDailyRow], appliedOffsets: [TopicPartition: Int64]) {
+        self.contacts = contacts
+        self.contactPartitions = contactPartitions
+        self.campusDaily = campusDaily
+        self.appliedOffsets = appliedOffsets
+    }
+}

@@ -1,0 +1,131 @@
+import BridgeModel
+import BridgeTestSupport
+import Comparator
+import Foundation
+import LegacySQL
+import StreamAgg
+import Testing
+
+/// The comparator against both real paths fed from one generated workload.
+@Suite("Shadow comparator against the running services")
+struct ShadowComparatorTests {
+    @Test("a clean run: consistent, no discrepancy, every row compared")
+    func cleanRun() async throws {
+        let env = try await ComparatorTestEnvironment()
+        try await env.produce(contacts: 40, events: 400, seed: 1)
+        try await env.run()
+
+        let round = try await env.comparator().round()
+        let legacy = LegacyExport(postgres: env.postgres)
+        let contacts = try await legacy.contactSummaries().count
+        let days = try await legacy.campusDaily().count
+        #expect(round.consistent)
+        #expect(round.clean, "unexpected: \(round.outcome.samples)")
+        #expect(round.outcome.compared[.contactSummary] == contacts)
+        #expect(round.outcome.compared[.campusDaily] == days)
+        #expect(round.outcome.skippedLagging.values.reduce(0, +) == 0)
+        #expect(round.legacyLag == 0 && round.streamLag == 0)
+        #expect(round.id > 0)
+
+        // The rollout gate reads these columns directly.
+        let stored = try await env.postgres.query(
+            "SELECT consistent, discrepancies, compared_contacts, report->>'consistent' FROM bridge.comparison_rounds WHERE id = $1::bigint",
+            [.int(round.id)])[0]
+        #expect(try stored.bool(0))
+        #expect(try stored.int(1) == 0)
+        #expect(try stored.int(2) == Int64(contacts))
+        #expect(stored.optionalString(3) == "true")
+        await env.cleanUp()
+    }
+
+    @Test("a legacy row changed behind the bridge's back: exactly one value_mismatch, and the HTML report shows it")
+    func legacyUpdateIsOneValueMismatch() async throws {
+        let env = try await ComparatorTestEnvironment()
+        try await env.produce(contacts: 30, events: 300, seed: 2)
+        try await env.run()
+        let victim = try #require(try await LegacyExport(postgres: env.postgres).contactSummaries().dropFirst(3).first)
+
+        try await env.postgres.query("UPDATE legacy.contact_summary SET messages_sent = messages_sent + 5 WHERE contact_id = $1",
+                                     [.text(victim.contactId)])
+        let round = try await env.comparator().round()
+        #expect(round.consistent)
+        #expect(round.outcome.totalDiscrepancies == 1)
+        let d = try #require(round.outcome.samples.first)
+        #expect(d.table == .contactSummary && d.key == victim.contactId && d.kind == .valueMismatch)
+        #expect(d.fields == [FieldDifference(field: "messages_sent", legacy: String(victim.messagesSent + 5),
+                                             stream: String(victim.messagesSent))])
+        let json = JSONReport.render(round)
+        #expect(json.contains("\"fields\":[{\"field\":\"messages_sent\",\"legacy\":\(victim.messagesSent + 5),\"stream\":\(victim.messagesSent)}]"))
+
+        let stored = try await env.postgres.query(
+            "SELECT key, kind, field, legacy_value, stream_value FROM bridge.comparison_discrepancies WHERE round_id = $1::bigint",
+            [.int(round.id)])
+        #expect(stored.count == 1)
+        #expect(try stored[0].string(0) == victim.contactId && stored[0].optionalString(2) == "messages_sent")
+        #expect(stored[0].optionalString(3) == String(victim.messagesSent + 5))
+
+        // The HTML report: self-contained, with its charts and the mismatching key.
+        let store = RoundStore(postgres: env.postgres)
+        let html = HTMLReport.render(round, history: try await store.recent(), fields: try await store.mostDifferingFields())
+        #expect(html.hasPrefix("<!DOCTYPE html>") && html.hasSuffix("</html>\n"))
+        #expect(html.contains("<svg") && html.contains("</svg>"))
+        #expect(html.contains(victim.contactId))
+        #expect(html.contains("messages_sent"))
+        #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("href=") && !html.contains("url("))
+
+        // A tolerance of 5 on that field makes the same state clean.
+        let tolerant = try await env.comparator(rules: ComparisonRules(tolerance: ["messages_sent": 5])).round()
+        #expect(tolerant.clean)
+        await env.cleanUp()
+    }
+
+    @Test("a stream field changed with HSET: exactly one value_mismatch")
+    func redisWriteIsOneValueMismatch() async throws {
+        let env = try await ComparatorTestEnvironment()
+        try await env.produce(contacts: 30, events: 300, seed: 3)
+        try await env.run()
+        let victim = try #require(try await LegacyExport(postgres: env.postgres).contactSummaries().dropFirst(5).first)
+
+        _ = try await env.redis.command(["HSET", env.contactStateKey(victim.contactId), "cp", "+19999999999"]).check()
+        let round = try await env.comparator().round()
+        #expect(round.consistent)
+        #expect(round.outcome.totalDiscrepancies == 1)
+        let d = try #require(round.outcome.samples.first)
+        #expect(d.table == .contactSummary && d.key == victim.contactId && d.kind == .valueMismatch)
+        #expect(d.fields == [FieldDifference(field: "phone", legacy: JSONText.optionalString(victim.phone),
+                                             stream: "\"+19999999999\"")])
+
+        let ignoring = try await env.comparator(rules: ComparisonRules(ignored: ["contact_summary.phone"])).round()
+        #expect(ignoring.clean)
+        await env.cleanUp()
+    }
+
+    @Test("one path paused while input keeps coming: skipped, never a value_mismatch; stale only after the grace")
+    func pausedPathIsLagThenStale() async throws {
+        let env = try await ComparatorTestEnvironment()
+        try await env.produce(contacts: 30, events: 300, seed: 4)
+        try await env.run()
+        // More input for the same contacts; only the legacy path keeps up.
+        try await env.produce(contacts: 30, events: 200, seed: 5)
+        try await env.run(stream: false)
+
+        let first = try await env.comparator(graceSeconds: 1).round()
+        #expect(first.outcome.counts[.valueMismatch] == nil)
+        #expect(first.outcome.mismatches == 0)
+        #expect(first.outcome.counts[.stale] == nil)
+        #expect(first.outcome.skippedLagging.values.reduce(0, +) > 0)
+        #expect(first.streamLag > 0 && first.legacyLag == 0)
+        #expect(first.clean)
+
+        // Not a timing assertion: the second round merely has to start after the grace.
+        try await Task.sleep(for: .milliseconds(1500))
+        let second = try await env.comparator(graceSeconds: 1).round()
+        #expect(second.outcome.mismatches == 0)
+        let stale = second.outcome.counts[.stale] ?? 0
+        #expect(stale > 0)
+        #expect(stale == first.outcome.skippedLagging.values.reduce(0, +))
+        #expect(second.outcome.samples.allSatisfy { $0.kind == .stale })
+        #expect(!second.clean)
+        await env.cleanUp()
+    }
+}

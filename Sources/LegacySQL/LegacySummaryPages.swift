@@ -1,0 +1,31 @@
+import BridgeModel
+import PostgresClient
+
+/// `legacy.contact_summary` read in pages by key, for callers that must walk a store of any
+/// size without holding it in memory (the serving router re-publishing keys that changed owner).
+///
+/// Pages follow the primary key's own order (the database's collation), not the byte-wise order
+/// of `LegacyExport`: keyset pagination only needs an order the index can serve, and the index
+/// then makes every page one short range scan.
+public struct LegacySummaryPages: Sendable {
+    public let postgres: PostgresClient
+
+    public init(postgres: PostgresClient) {
+        self.postgres = postgres
+    }
+
+    /// Up to `limit` rows whose contact_id comes after `after` (from the start when nil). The
+    /// last row's contact_id is the next call's `after`; fewer than `limit` rows means the end.
+    public func page(after: String?, limit: Int) async throws -> [ContactSummaryRow] {
+        let params: [PostgresValue] = [after.postgres, .int(Int64(limit))]
+        return try await postgres.withConnection { conn in
+            try conn.query("""
+                SELECT \(SummaryRowReader.selectList)
+                  FROM legacy.contact_summary
+                 WHERE $1::text IS NULL OR contact_id > $1::text
+                 ORDER BY contact_id
+                 LIMIT $2
+                """, params).map { try SummaryRowReader.row($0) }
+        }
+    }
+}

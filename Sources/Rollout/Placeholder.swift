@@ -1,1 +1,0 @@
-// Rollout and serving router: see the files of this target.

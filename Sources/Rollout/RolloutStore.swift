@@ -1,0 +1,147 @@
+import PostgresClient
+
+/// The rollout state in PostgreSQL (`bridge.rollout_state`, one row) and its audit trail
+/// (`bridge.rollout_history`).
+///
+/// Every change runs in one transaction that first locks the state row (SELECT … FOR UPDATE):
+/// two operators changing the rollout at once are serialised, and each judges the gate and
+/// records its history row against the state the other one left, never against a stale read.
+public struct RolloutStore: Sendable {
+    public let postgres: PostgresClient
+
+    public init(postgres: PostgresClient) {
+        self.postgres = postgres
+    }
+
+    public struct NotMigrated: Error, CustomStringConvertible, Sendable {
+        public var description: String { "postgresql: bridge.rollout_state has no row; run `bridge migrate` first" }
+    }
+
+    static let stateColumns = """
+        phase, canary_percent,
+        to_char(changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), changed_by, reason
+        """
+
+    /// The current phase and percentage only: the router's frequent, cheap read.
+    public func position() async throws -> RolloutPosition {
+        try await postgres.withConnection { conn in
+            let rows = try conn.query("SELECT phase, canary_percent FROM bridge.rollout_state WHERE id = 1")
+            guard rows.count == 1 else { throw NotMigrated() }
+            return try Self.position(rows[0])
+        }
+    }
+
+    public func state() async throws -> RolloutState {
+        try await postgres.withConnection { conn in try Self.state(conn, lock: false) }
+    }
+
+    /// The newest history entries, newest first.
+    public func history(limit: Int) async throws -> [RolloutHistoryEntry] {
+        try await postgres.withConnection { conn in
+            try conn.query("""
+                SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), operator, action,
+                       from_phase, to_phase, from_percent, to_percent, forced, reason
+                  FROM bridge.rollout_history
+                 ORDER BY id DESC
+                 LIMIT $1
+                """, [.int(Int64(limit))]).map { r in
+                RolloutHistoryEntry(id: try r.int(0), at: try r.string(1), operator: try r.string(2), action: try r.string(3),
+                                    fromPhase: r.optionalString(4), toPhase: r.optionalString(5),
+                                    fromPercent: try r.optionalInt(6).map { Int($0) }, toPercent: try r.optionalInt(7).map { Int($0) },
+                                    forced: try r.bool(8), reason: r.optionalString(9))
+            }
+        }
+    }
+
+    /// The gate's verdict now (for `status`).
+    public func verdict(gate: RolloutGate) async throws -> GateVerdict {
+        try await postgres.withConnection { conn in try gate.verdict(using: conn) }
+    }
+
+    /// Everything `rollout status` shows.
+    public func status(gate: RolloutGate, historyLimit: Int = 5) async throws -> RolloutStatus {
+        let state = try await state()
+        let verdict = try await verdict(gate: gate)
+        let history = try await history(limit: historyLimit)
+        return RolloutStatus(state: state, gate: verdict, history: history)
+    }
+
+    /// shadow → canary (at `percent`, default 10) or canary → cutover, through the gate.
+    public func advance(percent: Int? = nil, force: Bool, operator: String, reason: String?, gate: RolloutGate) async throws -> RolloutChange {
+        try await change(.advance, force: force, operator: `operator`, reason: reason, gate: gate) { current in
+            guard let next = current.phase.next else {
+                throw RolloutRefused(action: .advance, reason: "already at cutover, there is no further phase")
+            }
+            return RolloutPosition(phase: next, percent: percent ?? 10)
+        }
+    }
+
+    /// Moves to `phase` directly. Giving the stream path more keys goes through the gate;
+    /// giving it fewer is always allowed. In canary, `percent` defaults to the current canary
+    /// percentage (or 10 when coming from another phase).
+    public func set(_ phase: RolloutPhase, percent: Int?, force: Bool, operator: String, reason: String?, gate: RolloutGate) async throws -> RolloutChange {
+        try await change(.set, force: force, operator: `operator`, reason: reason, gate: gate) { current in
+            let p = percent ?? (current.phase == .canary ? current.percent : 10)
+            return RolloutPosition(phase: phase, percent: p)
+        }
+    }
+
+    /// Back to shadow from any phase (shadow included, which is recorded too): never gated,
+    /// because serving from the legacy path is always safe.
+    public func rollback(operator: String, reason: String?) async throws -> RolloutChange {
+        try await change(.rollback, force: false, operator: `operator`, reason: reason, gate: RolloutGate()) { _ in .shadow }
+    }
+
+    private func change(_ action: RolloutAction, force: Bool, operator: String, reason: String?, gate: RolloutGate,
+                        target: @escaping @Sendable (RolloutPosition) throws -> RolloutPosition) async throws -> RolloutChange {
+        try await postgres.withConnection { conn in
+            try conn.transaction { conn in
+                let current = try Self.state(conn, lock: true).position
+                let next = try target(current)
+                var verdict: GateVerdict?
+                var forced = false
+                if next.streamShare > current.streamShare {
+                    let judged = try gate.verdict(using: conn)
+                    verdict = judged
+                    if !judged.open {
+                        guard force else { throw RolloutRefused(action: action, reason: judged.summary, verdict: judged) }
+                        forced = true
+                    }
+                }
+                // A forced change keeps the gate's objections next to the operator's reason, so
+                // an audit shows what was overridden without digging up old comparison rounds.
+                var auditReason = reason
+                if forced, let verdict {
+                    let overridden = "forced past the gate: " + verdict.problems.joined(separator: "; ")
+                    auditReason = reason.map { "\($0) (\(overridden))" } ?? overridden
+                }
+                try conn.query("""
+                    UPDATE bridge.rollout_state
+                       SET phase = $1, canary_percent = $2, changed_at = now(), changed_by = $3, reason = $4
+                     WHERE id = 1
+                    """, [.text(next.phase.rawValue), .int(Int64(next.percent)), .text(`operator`), auditReason.postgres])
+                let inserted = try conn.query("""
+                    INSERT INTO bridge.rollout_history
+                           (operator, action, from_phase, to_phase, from_percent, to_percent, forced, reason)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                    RETURNING id
+                    """, [.text(`operator`), .text(action.rawValue), .text(current.phase.rawValue), .text(next.phase.rawValue),
+                          .int(Int64(current.percent)), .int(Int64(next.percent)), .bool(forced), auditReason.postgres])
+                return RolloutChange(action: action, from: current, to: next, forced: forced, verdict: verdict,
+                                     historyId: try inserted[0].int(0))
+            }
+        }
+    }
+
+    private static func state(_ conn: PostgresConnection, lock: Bool) throws -> RolloutState {
+        let rows = try conn.query("SELECT \(stateColumns) FROM bridge.rollout_state WHERE id = 1" + (lock ? " FOR UPDATE" : ""))
+        guard rows.count == 1 else { throw NotMigrated() }
+        let r = rows[0]
+        return RolloutState(position: try position(r), since: r.optionalString(2), by: r.optionalString(3), reason: r.optionalString(4))
+    }
+
+    private static func position(_ r: PostgresRow) throws -> RolloutPosition {
+        let phase = try RolloutPhase(parsing: try r.string(0))
+        return RolloutPosition(phase: phase, percent: Int(try r.int(1)))
+    }
+}

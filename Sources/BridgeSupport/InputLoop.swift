@@ -63,6 +63,7 @@ public struct InputLoop: Service {
         let batchDuration = Metrics.Timer(label: "bridge_batch_duration_seconds", dimensions: [("path", path)], preferredDisplayUnit: .seconds)
         let commitFailures = Counter(label: "bridge_commit_failures_total", dimensions: [("path", path)])
         var applied = 0
+        PathActivity.shared.started(path)
         // Every input partition: "idle" means all of them are consumed to their end, not just
         // the ones this member happens to own while a killed predecessor still holds the rest.
         var inputPartitions: Set<TopicPartition> = []
@@ -96,9 +97,11 @@ public struct InputLoop: Service {
                 batchSize.record(batch.count)
                 batchDuration.recordNanoseconds((ContinuousClock.now - started).inNanoseconds)
                 applied += batch.count
+                PathActivity.shared.applied(path, records: batch.count)
             }
             try await processor.finish()
         } catch {
+            PathActivity.shared.failed(path, error)
             await consumer.close()
             throw error
         }

@@ -47,13 +47,13 @@ import Testing
         defer { Task { await env.dropDatabase() } }
         try await env.bridge.run(["generate", "--contacts", "300", "--events", "12000", "--seed", "31"])
 
-        let (a, _, _) = try env.bridge.start(["run", "--stream"])
-        let (b, _, bErr) = try env.bridge.start(["run", "--stream"])
+        let (a, _, _) = try env.bridge.start(["run", "--stream", "--no-http"])
+        let (b, _, bErr) = try env.bridge.start(["run", "--stream", "--no-http"])
         // Both join (about one session timeout), share the partitions and work; then one dies.
         try await Task.sleep(for: .seconds(8))
         kill(a.processIdentifier, SIGKILL)
         a.waitUntilExit()
-        let (c, _, cErr) = try env.bridge.start(["run", "--stream"])
+        let (c, _, cErr) = try env.bridge.start(["run", "--stream", "--no-http"])
         try await env.bridge.run(["generate", "--contacts", "300", "--events", "4000", "--seed", "32"])
 
         let fold = try await env.referenceFold()

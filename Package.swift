@@ -64,7 +64,12 @@ let package = Package(
 
         // The shadow comparator: both stores compared key by key at a consistent cut; rounds
         // stored in PostgreSQL; reports as JSON, Markdown and self-contained HTML.
-        .target(name: "Comparator", dependencies: ["LegacySQL", "StreamAgg", "BridgeSupport"], swiftSettings: strict),
+        .target(name: "Comparator",
+                dependencies: ["LegacySQL", "StreamAgg", "BridgeSupport",
+                               .product(name: "Logging", package: "swift-log"),
+                               .product(name: "Metrics", package: "swift-metrics"),
+                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+                swiftSettings: strict),
         // The phased rollout (shadow -> canary -> cutover) with its gate and audit history, and
         // the serving router that forwards each key's row from its authoritative path.
         .target(name: "Rollout", dependencies: ["LegacySQL", "StreamAgg", "BridgeSupport"], swiftSettings: strict),

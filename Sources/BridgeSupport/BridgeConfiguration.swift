@@ -29,6 +29,8 @@ public struct BridgeConfiguration: Sendable {
         /// Contact groups of a batch processed concurrently (one Redis connection each).
         public var streamParallelism: Int = 4
         public var sessionTimeoutMillis: Int = 10000
+        /// Seconds between two rounds of `bridge run --shadow`.
+        public var shadowIntervalSeconds: Int = 30
         public init() {}
     }
 
@@ -80,6 +82,7 @@ public struct BridgeConfiguration: Sendable {
         if let n = try int("BRIDGE_BATCH_WAIT_MS", 0...60_000) { config.tuning.batchWaitMillis = n }
         if let n = try int("BRIDGE_STREAM_PARALLELISM", 1...64) { config.tuning.streamParallelism = n }
         if let n = try int("BRIDGE_SESSION_TIMEOUT_MS", 1000...300_000) { config.tuning.sessionTimeoutMillis = n }
+        if let n = try int("BRIDGE_SHADOW_INTERVAL_SECONDS", 1...86_400) { config.tuning.shadowIntervalSeconds = n }
         return config
     }
 

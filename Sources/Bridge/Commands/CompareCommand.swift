@@ -16,10 +16,8 @@ struct CompareCommand: AsyncParsableCommand {
             BRIDGE_COMPARE_GRACE_SECONDS (default 60), BRIDGE_COMPARE_SAMPLE_LIMIT (default 100).
             """)
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case json, md, html }
-
     @OptionGroup var connection: ConnectionOptions
-    @Option(help: "json, md (Markdown) or html.") var format: Format = .json
+    @Option(help: "json, md (Markdown) or html.") var format: ReportFormat = .json
     @Option(help: "Write report-<id>.<ext> (and latest.html for html) into this folder and print the path(s).")
     var out: String?
     @Option(name: .customLong("grace-seconds"), help: "Lag older than this is reported as stale (BRIDGE_COMPARE_GRACE_SECONDS).")
@@ -54,28 +52,14 @@ struct CompareCommand: AsyncParsableCommand {
         defer { redis.close() }
 
         let round = try await ShadowComparator(postgres: postgres, redis: redis, topics: config.topics, settings: settings).round()
-        let text: String
-        switch format {
-        case .json: text = JSONReport.render(round) + "\n"
-        case .md: text = MarkdownReport.render(round)
-        case .html:
-            let store = RoundStore(postgres: postgres)
-            text = HTMLReport.render(round, history: try await store.recent(), fields: try await store.mostDifferingFields())
-        }
+        let text = try await format.render(round, postgres: postgres)
         if let out {
-            let dir = URL(fileURLWithPath: out)
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            let file = dir.appendingPathComponent("report-\(round.id).\(format.rawValue)")
-            try Data(text.utf8).write(to: file, options: .atomic)
-            print(file.path)
-            if format == .html {
-                let latest = dir.appendingPathComponent("latest.html")
-                try Data(text.utf8).write(to: latest, options: .atomic)
-                print(latest.path)
-            }
+            for file in try format.write(text, round: round, into: URL(fileURLWithPath: out)) { print(file.path) }
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
         return round.clean
     }
 }
+
+extension ReportFormat: ExpressibleByArgument {}

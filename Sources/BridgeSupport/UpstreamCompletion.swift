@@ -1,9 +1,9 @@
 import Foundation
 import ServiceLifecycle
 
-/// Tells a router running with --exit-when-idle in the same process as the paths when the paths
-/// have finished. Only then is "both summary topics consumed to their end" final: before, a
-/// path in the middle of a long batch has simply not published yet.
+/// Tells a component that follows the paths (the serving router, the shadow comparator) running
+/// with --exit-when-idle in the same process when the paths have finished. Only then is its own
+/// "done" final: before, a path in the middle of a long batch has simply not published yet.
 public final class UpstreamCompletion: Sendable {
     private let remaining: LockedCount
 

@@ -1,0 +1,81 @@
+import BridgeSupport
+import Foundation
+import Logging
+import Metrics
+import PostgresClient
+import RedisClient
+import ServiceLifecycle
+
+/// `bridge run --shadow`: a comparison round every interval, each stored in PostgreSQL (so the
+/// rollout gate and the trend charts survive restarts), counted in the metrics, and — when a
+/// report folder is configured — written there as HTML.
+///
+/// A failed round (a store unreachable for a moment) is logged and counted, not fatal: the
+/// comparator watches the paths, it must not be the thing that stops.
+public struct ShadowService: Service {
+    let configuration: BridgeConfiguration
+    let settings: ComparatorSettings
+    let interval: Duration
+    let reportDirectory: URL?
+    let exitWhenIdle: Bool
+    let upstream: UpstreamCompletion?
+    let logger: Logger
+
+    public init(configuration: BridgeConfiguration, settings: ComparatorSettings, interval: Duration, reportDirectory: URL?,
+                exitWhenIdle: Bool, upstream: UpstreamCompletion?, logger: Logger) {
+        self.configuration = configuration
+        self.settings = settings
+        self.interval = interval
+        self.reportDirectory = reportDirectory
+        self.exitWhenIdle = exitWhenIdle
+        self.upstream = upstream
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let postgres = try await PostgresClient(url: configuration.postgresURL, name: "shadow-postgres")
+        defer { postgres.close() }
+        let redis = try await RedisClient(configuration: try configuration.redis(), name: "shadow-redis")
+        defer { redis.close() }
+        let comparator = ShadowComparator(postgres: postgres, redis: redis, topics: configuration.topics, settings: settings)
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            // With --exit-when-idle the last round runs once the paths of this process are done,
+            // so it compares their final state; alone in a process, one round is the job.
+            let last = exitWhenIdle && (upstream?.allFinished ?? true)
+            await runRound(comparator, postgres: postgres)
+            if last { return }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+
+    private func runRound(_ comparator: ShadowComparator, postgres: PostgresClient) async {
+        do {
+            let round = try await comparator.round()
+            Counter(label: "bridge_comparison_rounds_total", dimensions: [("result", round.clean ? "clean" : "discrepancies")]).increment()
+            Gauge(label: "bridge_comparison_mismatch_rate").record(round.outcome.mismatchRate)
+            Metrics.Timer(label: "bridge_comparison_duration_seconds", preferredDisplayUnit: .seconds)
+                .recordMilliseconds(round.durationMillis)
+            for (kind, count) in round.outcome.counts {
+                Counter(label: "bridge_comparison_discrepancies_total", dimensions: [("kind", kind.rawValue)]).increment(by: count)
+            }
+            for sample in round.outcome.samples {
+                for field in sample.fields {
+                    Counter(label: "bridge_comparison_field_mismatches_total",
+                            dimensions: [("table", sample.table.rawValue), ("field", field.field)]).increment()
+                }
+            }
+            var files: [URL] = []
+            if let reportDirectory {
+                let html = try await ReportFormat.html.render(round, postgres: postgres)
+                files = try ReportFormat.html.write(html, round: round, into: reportDirectory)
+            }
+            logger.info("shadow: round \(round.id) \(round.clean ? "clean" : "found discrepancies")",
+                        metadata: ["compared": "\(round.outcome.comparedRows)", "discrepancies": "\(round.outcome.totalDiscrepancies)",
+                                   "mismatch_rate": "\(round.outcome.mismatchRate)", "report": "\(files.last?.path ?? "-")"])
+        } catch {
+            Counter(label: "bridge_comparison_rounds_total", dimensions: [("result", "failed")]).increment()
+            PathActivity.shared.failed("shadow", error)
+            logger.error("shadow: comparison round failed: \(error)")
+        }
+    }
+}

@@ -36,8 +36,8 @@ test: services ## start the services, build and run every test
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 
-demo: services build-release ## start the services and run the story so far (scripts/demo)
-	scripts/demo
+demo: services build-release ## start the services and tell the whole story (bridge demo)
+	.build/release/bridge demo
 
 down: ## stop the services (data is kept)
 	scripts/services down

@@ -8,16 +8,16 @@ struct BridgeCommand: AsyncParsableCommand {
         commandName: "bridge",
         abstract: "Run a legacy SQL aggregation pipeline and its stream replacement side by side, prove they agree, and move traffic over.",
         subcommands: [MigrateCommand.self, TopicsCommand.self, DoctorCommand.self, RunCommand.self,
-                      GenerateCommand.self, ExportCommand.self, RolloutCommand.self, CompareCommand.self, BenchCommand.self])
+                      GenerateCommand.self, ExportCommand.self, CompareCommand.self, RolloutCommand.self, DemoCommand.self, BenchCommand.self])
 }
 
 /// Logs go to standard error so that commands whose output is data (`export`) stay clean.
 enum Logs {
-    static func bootstrap() {
+    static func bootstrap(defaultLevel: Logger.Level = .info) {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             let level = ProcessInfo.processInfo.environment["BRIDGE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
-            handler.logLevel = level ?? .info
+            handler.logLevel = level ?? defaultLevel
             return handler
         }
     }

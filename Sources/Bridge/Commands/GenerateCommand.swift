@@ -1,8 +1,6 @@
 import ArgumentParser
-import BridgeModel
 import BridgeSupport
 import Foundation
-import ServiceSupport
 import KafkaClient
 
 struct GenerateCommand: AsyncParsableCommand {
@@ -28,42 +26,9 @@ struct GenerateCommand: AsyncParsableCommand {
         let config = try connection.configuration()
         let producer = try KafkaProducer(configuration: config.kafka)
         let generator = WorkloadGenerator(contacts: contacts, events: events, seed: seed, invalidShare: invalidShare)
-        let topics = config.topics
-        var chunk: [OutgoingRecord] = []
-        let chunkSize = rate.map { max(1, min(5000, Int($0 / 10))) } ?? 5000
-        var sent = 0
-        let start = ContinuousClock.now
-        var lastReport = start
-        var all: [OutgoingRecord] = []
-        try generator.generate { record in
-            all.append(OutgoingRecord(topic: topics.name(of: record.topic), key: record.key, value: record.value))
+        try await WorkloadProducer(producer: producer, topics: config.topics).produce(generator, rate: rate) { sent, total, rate in
+            FileHandle.standardError.write(Data(String(format: "generate: %d/%d records (%.0f records/s)\n", sent, total, rate).utf8))
         }
-        for record in all {
-            chunk.append(record)
-            if chunk.count >= chunkSize {
-                try await producer.send(chunk)
-                sent += chunk.count
-                chunk.removeAll(keepingCapacity: true)
-                if let rate {
-                    // Pace to the requested rate: sleep until this many records are due.
-                    let due = start + .milliseconds(Int(Double(sent) / rate * 1000))
-                    if due > ContinuousClock.now { try await Task.sleep(until: due) }
-                }
-                if ContinuousClock.now - lastReport >= .seconds(1) {
-                    lastReport = ContinuousClock.now
-                    report(sent, of: all.count, since: start)
-                }
-            }
-        }
-        try await producer.send(chunk)
-        sent += chunk.count
-        report(sent, of: all.count, since: start)
         await producer.close()
-    }
-
-    private func report(_ sent: Int, of total: Int, since start: ContinuousClock.Instant) {
-        let seconds = (ContinuousClock.now - start).inSeconds
-        let rate = seconds > 0 ? Double(sent) / seconds : 0
-        FileHandle.standardError.write(Data(String(format: "generate: %d/%d records (%.0f records/s)\n", sent, total, rate).utf8))
     }
 }

@@ -1,0 +1,134 @@
+import BridgeModel
+import BridgeSupport
+import Comparator
+import Foundation
+import KafkaClient
+import LegacySQL
+import Logging
+import PostgresClient
+import RedisClient
+import Rollout
+
+/// The whole story of a migration, told on the configured services in a few minutes: both paths
+/// on one workload, clean comparisons, a discrepancy injected and found, the gate opening, and a
+/// canary step — each step printed as it happens.
+struct DemoStory {
+    let configuration: BridgeConfiguration
+    let contacts: Int
+    let events: Int
+    let seed: UInt64
+    let reportDirectory: URL
+    let logger: Logger
+
+    func tell() async throws {
+        let config = configuration
+        step("1. Schema and topics")
+        let postgres = try await PostgresClient(url: config.postgresURL, name: "demo-postgres")
+        defer { postgres.close() }
+        let applied = try await Migrator(directory: Migrator.defaultDirectory()).apply(using: postgres)
+        say(applied.isEmpty ? "migrations up to date" : "applied migrations \(applied.joined(separator: ", "))")
+        let created = try await KafkaAdmin(configuration: config.kafka).createTopics(config.topics.all, partitions: config.partitions)
+        say(created.isEmpty ? "topics exist" : "created \(created.count) topics with \(config.partitions) partitions")
+
+        step("2. A workload: \(contacts) contacts, \(events) message events (seed \(seed)) — duplicates, ties, time zones, ~1% malformed")
+        let producer = try KafkaProducer(configuration: config.kafka)
+        try await WorkloadProducer(producer: producer, topics: config.topics)
+            .produce(WorkloadGenerator(contacts: contacts, events: events, seed: seed)) { sent, total, rate in
+                say(String(format: "produced %d/%d records (%.0f records/s)", sent, total, rate))
+            }
+        await producer.close()
+
+        step("3. Both paths and the serving router, side by side, until the input is consumed")
+        try await runWithProgress(Components(legacy: true, stream: true, router: true, exitWhenIdle: true))
+
+        step("4. Shadow comparison at a consistent cut")
+        let redis = try await RedisClient(configuration: try config.redis(), name: "demo-redis")
+        defer { redis.close() }
+        let comparator = ShadowComparator(postgres: postgres, redis: redis, topics: config.topics,
+                                          settings: try ComparatorSettings.fromEnvironment())
+        var round = try await comparator.round()
+        describe(round)
+
+        step("5. A discrepancy injected behind the bridge's back")
+        let victim = try await pickContact(postgres)
+        try await postgres.query("UPDATE legacy.contact_summary SET messages_sent = messages_sent + 7 WHERE contact_id = $1", [.text(victim)])
+        say("UPDATE legacy.contact_summary SET messages_sent = messages_sent + 7 WHERE contact_id = '\(victim)'")
+        round = try await comparator.round()
+        describe(round)
+        for d in round.outcome.samples {
+            for f in d.fields {
+                say("found: \(d.table.rawValue) key \(d.key) field \(f.field): legacy \(f.legacy), stream \(f.stream) — the stored row no longer matches what its own raw rows give")
+            }
+        }
+        say("repair the legacy way: SELECT legacy.recompute_contact_summary('\(victim)') recomputes the row from its raw rows")
+        try await postgres.query("SELECT legacy.recompute_contact_summary($1)", [.text(victim)])
+
+        step("6. Clean rounds until the rollout gate opens")
+        let gate = try RolloutGate.fromEnvironment()
+        let rollout = RolloutStore(postgres: postgres)
+        for _ in 0..<max(gate.rounds, 1) + 2 {
+            round = try await comparator.round()
+            describe(round)
+            if try await rollout.verdict(gate: gate).open { break }
+        }
+        say("gate: \(try await rollout.verdict(gate: gate).summary)")
+
+        step("7. Canary: the stream path serves 10% of the keys")
+        if try await rollout.state().position.phase != .shadow {
+            // A demo run before this one left the rollout further on: start the story over.
+            let back = try await rollout.rollback(operator: "bridge demo", reason: "demo: start the rollout over")
+            say("rollback \(back.from.phase.rawValue) -> shadow (history #\(back.historyId))")
+        }
+        let change = try await rollout.advance(percent: 10, force: false, operator: "bridge demo",
+                                               reason: "demo: comparison rounds clean", gate: gate)
+        say("\(change.from.phase.rawValue) \(change.from.percent)% -> \(change.to.phase.rawValue) \(change.to.percent)% (history #\(change.historyId))")
+        let canaryKeys = try await LegacyExport(postgres: postgres).contactSummaries().filter { CanaryHash.bucket(of: $0.contactId) < 10 }.count
+        say("\(canaryKeys) contacts hash into the canary; the router re-publishes them from the stream path")
+        try await Components(router: true, exitWhenIdle: true).serviceGroup(configuration: config, logger: logger).run()
+        say("the serving topic has converged: the canary keys now carry the stream path's rows")
+
+        step("8. Reports")
+        let html = try await ReportFormat.html.render(round, postgres: postgres)
+        let files = try ReportFormat.html.write(html, round: round, into: reportDirectory)
+        say("HTML report: \(files.last?.path ?? "")")
+        say("status page: http://\(config.httpAddress)/ while `bridge run` is running (also /status, /metrics, /healthz)")
+        say("next: `bridge rollout status`, `bridge rollout advance` to cut over, `bridge rollout rollback` at any moment")
+    }
+
+    /// Runs components to idle, printing each path's progress every two seconds.
+    private func runWithProgress(_ components: Components) async throws {
+        let group = try await components.serviceGroup(configuration: configuration, logger: logger)
+        let reporter = Task {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(2))
+                let line = PathActivity.shared.snapshots.map { "\($0.path) \($0.records) records" }.joined(separator: ", ")
+                if !line.isEmpty { say(line) }
+            }
+        }
+        defer { reporter.cancel() }
+        try await group.run()
+        let line = PathActivity.shared.snapshots.map { "\($0.path) \($0.records) records" }.joined(separator: ", ")
+        say("done: \(line)")
+    }
+
+    private func pickContact(_ postgres: PostgresClient) async throws -> String {
+        let rows = try await postgres.query("SELECT contact_id FROM legacy.contact_summary WHERE messages_sent > 0 ORDER BY contact_id COLLATE \"C\" LIMIT 1")
+        guard rows.count == 1 else { throw DemoFailed(reason: "no contact with sent messages to tamper with") }
+        return try rows[0].string(0)
+    }
+
+    private func describe(_ round: ComparisonRound) {
+        let o = round.outcome
+        let compared = ComparedTable.allCases.map { "\(o.compared[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+        say("round \(round.id): \(round.clean ? "clean" : "\(o.totalDiscrepancies) discrepancies") — compared \(compared), consistent \(round.consistent), \(round.durationMillis) ms")
+    }
+
+    private func step(_ title: String) { print("\n== \(title)") }
+
+    struct DemoFailed: Error, CustomStringConvertible {
+        var reason: String
+        var description: String { "demo: \(reason)" }
+    }
+}
+
+private func say(_ line: String) { print("   \(line)") }

@@ -1,0 +1,141 @@
+import ArgumentParser
+import BridgeModel
+import BridgeSupport
+import Comparator
+import Foundation
+import KafkaClient
+import Logging
+import PostgresClient
+import RedisClient
+import StreamAgg
+
+/// The cost of one shadow comparison round at a given size, on a private slice of the
+/// services (its own database and key prefix, removed afterwards).
+///
+/// The stream store is filled by the real stream path from a generated workload; the legacy
+/// store is then loaded with the same rows by COPY (running the legacy path over a million
+/// contacts would take most of an hour and measures something else: see `bench` of the paths).
+/// Both stores then hold equal rows at equal offsets, which is the common case the comparator
+/// must stay fast for.
+struct CompareBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare", abstract: "Time shadow comparison rounds over N contacts (stores filled on a private database and prefix).")
+
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "Contacts in the stores.") var contacts = 100_000
+    @Option(help: "Message events in the workload.") var events = 100_000
+    @Option(help: "Rounds to time.") var rounds = 3
+
+    func run() async throws {
+        Logs.bootstrap(defaultLevel: .warning)
+        var config = try connection.configuration()
+        let tag = "\(UInt32(Date().timeIntervalSince1970))"
+        let database = "bridge_bench_\(tag)"
+        let admin = try await PostgresClient(url: config.postgresURL)
+        try await admin.query("CREATE DATABASE \(database)")
+        let base = config.postgresURL[..<(config.postgresURL.lastIndex(of: "/") ?? config.postgresURL.endIndex)]
+        config.postgresURL = "\(base)/\(database)"
+        config.topicPrefix = "bench-\(tag)."
+        defer { Task { _ = try? await admin.query("DROP DATABASE IF EXISTS \(database) WITH (FORCE)"); admin.close() } }
+
+        let postgres = try await PostgresClient(url: config.postgresURL)
+        defer { postgres.close() }
+        let redis = try await RedisClient(configuration: try config.redis())
+        defer { redis.close() }
+        do {
+            try await measure(config, postgres: postgres, redis: redis)
+        } catch {
+            try? await deleteKeys(prefix: config.topicPrefix, redis: redis)
+            throw error
+        }
+        try await deleteKeys(prefix: config.topicPrefix, redis: redis)
+    }
+
+    private func measure(_ config: BridgeConfiguration, postgres: PostgresClient, redis: RedisClient) async throws {
+        _ = try await Migrator(directory: Migrator.defaultDirectory()).apply(using: postgres)
+        try await KafkaAdmin(configuration: config.kafka).createTopics(config.topics.inputs + [config.topics.contactSummaryStream,
+                                                                                              config.topics.campusDailyStream,
+                                                                                              config.topics.deadLetter],
+                                                                       partitions: config.partitions)
+        let producer = try KafkaProducer(configuration: config.kafka)
+        let produced = try await WorkloadProducer(producer: producer, topics: config.topics)
+            .produce(WorkloadGenerator(contacts: contacts, events: events, seed: 1, invalidShare: 0))
+        await producer.close()
+        var start = ContinuousClock.now
+        try await Components(stream: true, exitWhenIdle: true).serviceGroup(configuration: config, logger: Logger(label: "bench")).run()
+        let streamSeconds = (ContinuousClock.now - start).inSeconds
+
+        start = ContinuousClock.now
+        let export = StreamExport(redis: redis, prefix: config.topicPrefix)
+        try await loadLegacy(stored: try await export.contactsWithAppliedOffsets(), days: try await export.campusDaily(),
+                             offsets: try await export.appliedOffsets(), postgres: postgres)
+        let loadSeconds = (ContinuousClock.now - start).inSeconds
+
+        let comparator = ShadowComparator(postgres: postgres, redis: redis, topics: config.topics, settings: try ComparatorSettings.fromEnvironment())
+        print("| round | contacts compared | campus-days | clean | total ms | legacy read ms | stream read ms | compare ms |")
+        print("| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |")
+        for _ in 0..<rounds {
+            let round = try await comparator.round()
+            let o = round.outcome
+            print("| \(round.id) | \(o.compared[.contactSummary] ?? 0) | \(o.compared[.campusDaily] ?? 0) | \(round.clean) | \(round.durationMillis) | \(round.legacyReadMillis) | \(round.streamReadMillis) | \(round.compareMillis) |")
+        }
+        print(String(format: "\n%d contacts, %d records produced; stream path to idle %.1f s; legacy store loaded by COPY in %.1f s",
+                     contacts, produced, streamSeconds, loadSeconds))
+    }
+
+    /// The same rows into the legacy tables, with one raw row per contact and input partition
+    /// (the comparator learns a contact's partitions from the raw tables) and equal offsets.
+    private func loadLegacy(stored: [StoredContact], days: [CampusDailyRow], offsets: [TopicPartition: Int64],
+                            postgres: PostgresClient) async throws {
+        func time(_ t: Timestamp?) -> String? { t?.iso8601 }
+        let summaries: [[String?]] = stored.map { s in
+            let r = s.row
+            return [r.contactId, r.campusId, r.firstName, r.phone, r.optedOut ? "t" : "f", String(r.messagesSent),
+                    String(r.messagesDelivered), String(r.messagesFailed), String(r.replies), String(r.campaigns),
+                    time(r.firstEventAt), time(r.lastSentAt), time(r.lastReplyAt)]
+        }
+        var contactRecords: [[String?]] = []
+        var eventRecords: [[String?]] = []
+        for s in stored {
+            for (tp, offset) in s.lastApplied {
+                if tp.topic.hasSuffix(InputTopic.contacts.rawValue) {
+                    contactRecords.append([tp.topic, String(tp.partition), String(offset), s.row.contactId, "x", "x", "x", "f", "2026-11-01T00:00:00Z"])
+                } else {
+                    eventRecords.append([tp.topic, String(tp.partition), String(offset), "e", s.row.contactId, "x", nil, "reply",
+                                         "2026-11-01T00:00:00Z", "2026-11-01"])
+                }
+            }
+        }
+        let dayRows: [[String?]] = days.map { d in
+            [d.campusId, d.day.iso, String(d.sent), String(d.delivered), String(d.failed), String(d.replies), String(d.optOuts), String(d.activeContacts)]
+        }
+        let offsetRows: [[String?]] = offsets.map { [$0.key.topic, String($0.key.partition), String($0.value)] }
+        let (contactRaw, eventRaw) = (contactRecords, eventRecords)
+        try await postgres.withConnection { conn in
+            try conn.transaction { conn in
+                try conn.copyIn(table: "legacy.contact_summary", columns: ["contact_id", "campus_id", "first_name", "phone", "opted_out",
+                    "messages_sent", "messages_delivered", "messages_failed", "replies", "campaigns", "first_event_at", "last_sent_at", "last_reply_at"],
+                    rows: summaries)
+                try conn.copyIn(table: "legacy.contact_records", columns: ["source_topic", "kafka_partition", "kafka_offset", "contact_id",
+                    "campus_id", "first_name", "phone", "opted_out", "updated_at"], rows: contactRaw)
+                try conn.copyIn(table: "legacy.message_events", columns: ["source_topic", "kafka_partition", "kafka_offset", "event_id",
+                    "contact_id", "campus_id", "campaign_id", "kind", "at", "day"], rows: eventRaw)
+                try conn.copyIn(table: "legacy.campus_daily", columns: ["campus_id", "day", "sent", "delivered", "failed", "replies",
+                    "opt_outs", "active_contacts"], rows: dayRows)
+                try conn.copyIn(table: "legacy.applied_offsets", columns: ["source_topic", "kafka_partition", "next_offset"], rows: offsetRows)
+            }
+            try conn.query("ANALYZE")
+        }
+    }
+
+    private func deleteKeys(prefix: String, redis: RedisClient) async throws {
+        var cursor = "0"
+        repeat {
+            let reply = try await redis.command(["SCAN", cursor, "MATCH", prefix + "*", "COUNT", "10000"])
+            guard let parts = reply.array, parts.count == 2, let next = parts[0].string, let keys = parts[1].array else { return }
+            let names = keys.compactMap { reply -> [UInt8]? in if case .bulk(let b) = reply { b } else { nil } }
+            if !names.isEmpty { _ = try await redis.pipeline([[Array("UNLINK".utf8)] + names]) }
+            cursor = next
+        } while cursor != "0"
+    }
+}

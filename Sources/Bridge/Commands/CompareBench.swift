@@ -124,7 +124,7 @@ struct CompareBench: AsyncParsableCommand {
                     "opt_outs", "active_contacts"], rows: dayRows)
                 try conn.copyIn(table: "legacy.applied_offsets", columns: ["source_topic", "kafka_partition", "next_offset"], rows: offsetRows)
             }
-            try conn.query("ANALYZE")
+            try conn.query("ANALYZE legacy.contact_summary, legacy.contact_records, legacy.message_events, legacy.campus_daily")
         }
     }
 

@@ -3,15 +3,37 @@ import RedisClient
 
 /// Reads finished rows out of Redis: each row is a hash plus the cardinality of one set (the
 /// contact's campaigns, the campus-day's active contacts), fetched for many keys in a single
-/// pipelined round trip. The batch step (publishing touched campus-days) and the export share it.
+/// pipelined round trip. The batch step, the export, the comparator and the router share it.
 struct StoredRowReader: Sendable {
     let redis: RedisClient
     let keys: StreamKeys
 
     func contacts(_ ids: [String]) async throws -> [ContactSummaryRow] {
-        let stored = try await hashesWithCardinality(ids, hash: keys.contactState, set: keys.contactCampaigns)
-        return try zip(ids, stored).map { id, row in
-            try StoredRows.contact(contactId: id, fields: row.fields, campaigns: row.cardinality)
+        try await storedContacts(ids).map(\.row)
+    }
+
+    /// Rows with their applied-offset metadata. Each contact's hash and campaign count are read
+    /// in one MULTI/EXEC, so a fold running meanwhile cannot give a row whose counts and
+    /// metadata disagree.
+    func storedContacts(_ ids: [String]) async throws -> [StoredContact] {
+        if ids.isEmpty { return [] }
+        var commands: [[[UInt8]]] = []
+        commands.reserveCapacity(ids.count * 4)
+        for id in ids {
+            commands.append([Array("MULTI".utf8)])
+            commands.append(["HGETALL", keys.contactState(id)].map { Array($0.utf8) })
+            commands.append(["SCARD", keys.contactCampaigns(id)].map { Array($0.utf8) })
+            commands.append([Array("EXEC".utf8)])
+        }
+        let replies = try await redis.pipeline(commands)
+        return try ids.enumerated().map { i, id in
+            let exec = replies[4 * i + 3]
+            guard let parts = try exec.check().array, parts.count == 2, let campaigns = try parts[1].check().int else {
+                throw StreamError.unexpectedReply("EXEC (HGETALL, SCARD) of \(id)", exec)
+            }
+            let fields = try StoredRows.fields(parts[0])
+            return StoredContact(row: try StoredRows.contact(contactId: id, fields: fields, campaigns: campaigns),
+                                 lastApplied: StreamExport.metadata(fields, topicPrefix: keys.prefix))
         }
     }
 

@@ -18,43 +18,18 @@ public struct StreamExport: Sendable {
 
     /// All contact summaries, ordered by contact_id byte-wise.
     public func contactSummaries() async throws -> [ContactSummaryRow] {
-        let ids = try await members(of: keys.contacts)
-        let reader = StoredRowReader(redis: redis, keys: keys)
-        var rows: [ContactSummaryRow] = []
-        rows.reserveCapacity(ids.count)
-        for start in stride(from: 0, to: ids.count, by: chunk) {
-            rows += try await reader.contacts(Array(ids[start..<min(start + chunk, ids.count)]))
-        }
-        return rows
+        try await contactsWithAppliedOffsets().map(\.row)
     }
 
     /// All contact summaries with their applied-offset metadata, ordered by contact_id
-    /// byte-wise. Each contact's hash and campaign count are read in one MULTI/EXEC, so a fold
-    /// running meanwhile cannot give a row whose counts and metadata disagree.
+    /// byte-wise (see `StoredRowReader.storedContacts` for why each is read atomically).
     public func contactsWithAppliedOffsets() async throws -> [StoredContact] {
         let ids = try await members(of: keys.contacts)
+        let reader = StoredRowReader(redis: redis, keys: keys)
         var out: [StoredContact] = []
         out.reserveCapacity(ids.count)
         for start in stride(from: 0, to: ids.count, by: chunk) {
-            let slice = Array(ids[start..<min(start + chunk, ids.count)])
-            var commands: [[[UInt8]]] = []
-            commands.reserveCapacity(slice.count * 4)
-            for id in slice {
-                commands.append([Array("MULTI".utf8)])
-                commands.append(["HGETALL", keys.contactState(id)].map { Array($0.utf8) })
-                commands.append(["SCARD", keys.contactCampaigns(id)].map { Array($0.utf8) })
-                commands.append([Array("EXEC".utf8)])
-            }
-            let replies = try await redis.pipeline(commands)
-            for (i, id) in slice.enumerated() {
-                let exec = replies[4 * i + 3]
-                guard let parts = try exec.check().array, parts.count == 2, let campaigns = try parts[1].check().int else {
-                    throw StreamError.unexpectedReply("EXEC (HGETALL, SCARD) of \(id)", exec)
-                }
-                let fields = try StoredRows.fields(parts[0])
-                out.append(StoredContact(row: try StoredRows.contact(contactId: id, fields: fields, campaigns: campaigns),
-                                         lastApplied: Self.metadata(fields, topicPrefix: keys.prefix)))
-            }
+            out += try await reader.storedContacts(Array(ids[start..<min(start + chunk, ids.count)]))
         }
         return out
     }

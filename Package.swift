@@ -84,7 +84,8 @@ let package = Package(
                           swiftSettings: strict),
 
         // What the integration tests share: reading topics to their end, a database per test.
-        .target(name: "BridgeTestSupport", dependencies: ["BridgeSupport", "KafkaClient", "PostgresClient"], path: "Tests/BridgeTestSupport",
+        .target(name: "BridgeTestSupport", dependencies: ["BridgeSupport", "KafkaClient", "PostgresClient", "RedisClient", "LegacySQL", "StreamAgg",
+                                                      .product(name: "Logging", package: "swift-log")], path: "Tests/BridgeTestSupport",
                 swiftSettings: strict),
         .testTarget(name: "BridgeModelTests", dependencies: ["BridgeModel"], swiftSettings: strict),
         .testTarget(name: "ClientTests",

@@ -30,6 +30,26 @@ public final class RedisClient: Sendable {
         try await withConnection { try $0.pipeline(commands) }
     }
 
+    /// Deletes every key matching a glob pattern (e.g. `prefix*`), walking the keyspace with
+    /// SCAN so the server is never blocked by one huge KEYS call. Returns how many were deleted.
+    @discardableResult
+    public func deleteKeys(matching pattern: String) async throws -> Int {
+        var cursor = "0"
+        var deleted = 0
+        repeat {
+            let reply = try await command(["SCAN", cursor, "MATCH", pattern, "COUNT", "10000"]).check()
+            guard let parts = reply.array, parts.count == 2, let next = parts[0].string, let keys = parts[1].array else {
+                throw RedisServerError(message: "unexpected SCAN reply \(reply)")
+            }
+            let names = keys.compactMap { key -> [UInt8]? in if case .bulk(let bytes) = key { bytes } else { nil } }
+            if !names.isEmpty {
+                deleted += Int(try await pipeline([[Array("UNLINK".utf8)] + names])[0].check().int ?? 0)
+            }
+            cursor = next
+        } while cursor != "0"
+        return deleted
+    }
+
     public func close() {
         confined.shutdown { _ in }
     }

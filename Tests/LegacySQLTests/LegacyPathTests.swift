@@ -12,7 +12,7 @@ struct LegacyPathTests {
     let logger = Logger(label: "legacy-test")
 
     /// Produces the workload and runs the legacy loop until it has consumed everything.
-    private func produceAndRun(_ services: TestServices, workload: LegacyWorkload) async throws -> Int {
+    private func produceAndRun(_ services: IsolatedServices, workload: LegacyWorkload) async throws -> Int {
         let producer = try KafkaProducer(configuration: services.configuration.kafka)
         try await producer.send(workload.records)
         await producer.close()
@@ -20,7 +20,7 @@ struct LegacyPathTests {
     }
 
     /// Runs an input loop with `exitWhenIdle` and returns how many records it was handed.
-    private func runLoop(_ services: TestServices, groupId: String) async throws -> Int {
+    private func runLoop(_ services: IsolatedServices, groupId: String) async throws -> Int {
         let processor = CountingProcessor(
             inner: try await LegacyPath.makeProcessor(configuration: services.configuration, logger: logger))
         let loop = InputLoop(configuration: services.configuration, groupId: groupId,
@@ -41,7 +41,7 @@ struct LegacyPathTests {
 
     @Test("end to end: the legacy store, its outbox topic and its dead letters match the reference fold")
     func endToEnd() async throws {
-        let services = try await TestServices.make()
+        let services = try await IsolatedServices.make()
         let topics = services.configuration.topics
         let workload = LegacyWorkload(topics: topics)
         let consumed = try await produceAndRun(services, workload: workload)
@@ -65,7 +65,7 @@ struct LegacyPathTests {
         }
         #expect(expectedLetters.count == workload.invalidCount)
 
-        let postgres = try await services.postgres()
+        let postgres = try await PostgresClient(url: services.configuration.postgresURL)
         let export = LegacyExport(postgres: postgres)
         let summaries = try await export.contactSummaries()
         let daily = try await export.campusDaily()
@@ -95,16 +95,16 @@ struct LegacyPathTests {
         #expect(counts[1] == Int64(workload.invalidCount))
         #expect(counts[2] == 0, "everything relayed")
         postgres.close()
-        await services.dropDatabase()
+        await services.tearDown()
     }
 
     @Test("replay under a new consumer group: PostgreSQL's applied offsets win, nothing changes")
     func replayWithFreshGroup() async throws {
-        let services = try await TestServices.make()
+        let services = try await IsolatedServices.make()
         let workload = LegacyWorkload(topics: services.configuration.topics)
         _ = try await produceAndRun(services, workload: workload)
 
-        let postgres = try await services.postgres()
+        let postgres = try await PostgresClient(url: services.configuration.postgresURL)
         let export = LegacyExport(postgres: postgres)
         let summaries = try await export.contactSummaries()
         let daily = try await export.campusDaily()
@@ -116,6 +116,6 @@ struct LegacyPathTests {
         #expect(try await export.campusDaily() == daily)
         #expect(try await outboxCounts(postgres) == counts)
         postgres.close()
-        await services.dropDatabase()
+        await services.tearDown()
     }
 }

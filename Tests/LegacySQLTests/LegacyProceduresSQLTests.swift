@@ -7,8 +7,8 @@ import Testing
 /// through events, replays, outbox only on change) with psql against a freshly migrated database.
 @Suite struct LegacyProceduresSQLTests {
     @Test func storedProceduresMatchHandComputedRows() async throws {
-        let services = try await TestServices.make()
-        defer { Task { await services.dropDatabase() } }
+        let services = try await IsolatedServices.make()
+        defer { Task { await services.tearDown() } }
         let script = TestDatabase.packageRoot.appendingPathComponent("migrations/tests/legacy_procedures_test.sql")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -16,34 +16,10 @@ import Testing
 struct ServingRouterTests {
     let logger = Logger(label: "router-test")
 
-    /// A private database, topic prefix (also the Redis key prefix) and topics.
-    static func environment() async throws -> (BridgeConfiguration, TestDatabase) {
-        let tag = "rr" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-        let database = try await TestDatabase.create(tag: tag, migrated: true)
-        var configuration = try BridgeConfiguration.fromEnvironment()
-        configuration.postgresURL = database.url
-        configuration.topicPrefix = "t\(UInt32.random(in: 0...UInt32.max))."
-        configuration.tuning.sessionTimeoutMillis = 6000
-        configuration.partitions = 4
-        try await KafkaAdmin(configuration: configuration.kafka).createTopics(configuration.topics.all, partitions: 4)
-        return (configuration, database)
-    }
-
     /// Both stores and both summary topics filled from one small generated workload.
-    func populate(_ configuration: BridgeConfiguration) async throws {
-        let topics = configuration.topics
-        var records: [OutgoingRecord] = []
-        try WorkloadGenerator(contacts: 80, events: 400, seed: 11).generate { r in
-            records.append(OutgoingRecord(topic: topics.name(of: r.topic), key: r.key, value: r.value))
-        }
-        let producer = try KafkaProducer(configuration: configuration.kafka)
-        try await producer.send(records)
-        await producer.close()
-        let legacy = try await LegacyPath.makeService(configuration: configuration, exitWhenIdle: true, logger: logger)
-        let stream = try await StreamPath.makeService(configuration: configuration, exitWhenIdle: true, logger: logger)
-        async let legacyDone: Void = legacy.run()
-        async let streamDone: Void = stream.run()
-        _ = try await (legacyDone, streamDone)
+    func populate(_ services: IsolatedServices) async throws {
+        try await services.produce(WorkloadGenerator(contacts: 80, events: 400, seed: 11))
+        try await services.runPaths(logger: logger)
     }
 
     /// Each store's rows as JSON by key: what a converged serving topic must end with.
@@ -94,8 +70,9 @@ struct ServingRouterTests {
 
     @Test("the serving topic carries each key from the authoritative path in every phase, and follows rollback without a restart")
     func phases() async throws {
-        let (configuration, database) = try await Self.environment()
-        try await populate(configuration)
+        let services = try await IsolatedServices.make()
+        let configuration = services.configuration
+        try await populate(services)
         let rows = try await storeRows(configuration)
         #expect(rows[.legacy]!.count == 80)
         #expect(rows[.legacy] == rows[.stream], "the two paths must agree for this test to tell them apart by header only")
@@ -132,6 +109,6 @@ struct ServingRouterTests {
         #expect(served == [.cutover])
         await group.triggerGracefulShutdown()
         try await task.value
-        await database.drop()
+        await services.tearDown()
     }
 }

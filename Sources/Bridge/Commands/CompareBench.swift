@@ -45,10 +45,10 @@ struct CompareBench: AsyncParsableCommand {
         do {
             try await measure(config, postgres: postgres, redis: redis)
         } catch {
-            try? await deleteKeys(prefix: config.topicPrefix, redis: redis)
+            _ = try? await redis.deleteKeys(matching: config.topicPrefix + "*")
             throw error
         }
-        try await deleteKeys(prefix: config.topicPrefix, redis: redis)
+        try await redis.deleteKeys(matching: config.topicPrefix + "*")
     }
 
     private func measure(_ config: BridgeConfiguration, postgres: PostgresClient, redis: RedisClient) async throws {
@@ -126,16 +126,5 @@ struct CompareBench: AsyncParsableCommand {
             }
             try conn.query("ANALYZE legacy.contact_summary, legacy.contact_records, legacy.message_events, legacy.campus_daily")
         }
-    }
-
-    private func deleteKeys(prefix: String, redis: RedisClient) async throws {
-        var cursor = "0"
-        repeat {
-            let reply = try await redis.command(["SCAN", cursor, "MATCH", prefix + "*", "COUNT", "10000"])
-            guard let parts = reply.array, parts.count == 2, let next = parts[0].string, let keys = parts[1].array else { return }
-            let names = keys.compactMap { reply -> [UInt8]? in if case .bulk(let b) = reply { b } else { nil } }
-            if !names.isEmpty { _ = try await redis.pipeline([[Array("UNLINK".utf8)] + names]) }
-            cursor = next
-        } while cursor != "0"
     }
 }

@@ -11,6 +11,7 @@ public struct ComparisonRound: Sendable {
     public var legacyReadMillis: Int64
     public var streamReadMillis: Int64
     public var compareMillis: Int64
+    public var method: ComparisonMethod
     public var outcome: ComparisonOutcome
     /// Per input partition, sorted.
     public var partitions: [PartitionState]

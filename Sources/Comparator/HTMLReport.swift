@@ -25,6 +25,7 @@ public enum HTMLReport {
         for kind in DiscrepancyKind.allCases { h += "<tr><th>\(e(kind.rawValue))</th><td>\(o.counts[kind] ?? 0)</td></tr>" }
         h += "<tr><th>lag (offsets behind)</th><td>legacy \(round.legacyLag), stream \(round.streamLag)</td></tr>"
         h += "<tr><th>duration</th><td>\(round.durationMillis) ms (legacy read \(round.legacyReadMillis) ms, stream read \(round.streamReadMillis) ms, compare \(round.compareMillis) ms)</td></tr>"
+        h += "<tr><th>method</th><td>\(HTMLText.escape(round.method.description))</td></tr>"
         h += "</table>"
 
         h += "<h2>Recent rounds</h2>"

@@ -23,6 +23,7 @@ public enum JSONReport {
             ("timings_ms", object([("legacy_read", String(round.legacyReadMillis)),
                                    ("stream_read", String(round.streamReadMillis)),
                                    ("compare", String(round.compareMillis))])),
+            ("method", method(round.method)),
             ("consistent", String(round.consistent)),
             ("compared", perTable(o.compared)),
             ("skipped_lagging", perTable(o.skippedLagging)),
@@ -37,6 +38,15 @@ public enum JSONReport {
             ("rules", object([("ignore", "[" + round.rules.ignoredList.map(JSONText.string).joined(separator: ",") + "]"),
                               ("tolerance", tolerance)])),
         ])
+    }
+
+    static func method(_ m: ComparisonMethod) -> String {
+        switch m {
+        case let .checksums(buckets, read):
+            object([("name", JSONText.string(m.name)), ("buckets", String(buckets)), ("buckets_read", String(read))])
+        case let .full(reason):
+            object([("name", JSONText.string(m.name)), ("reason", JSONText.string(reason))])
+        }
     }
 
     /// `legacy`/`stream` of a field are its canonical JSON values, embedded as JSON (not as

@@ -16,7 +16,8 @@ public enum MarkdownReport {
         m += "| mismatch rate | \(HTMLReport.percent(o.mismatchRate)) |\n"
         for kind in DiscrepancyKind.allCases { m += "| \(kind.rawValue) | \(o.counts[kind] ?? 0) |\n" }
         m += "| lag (offsets behind) | legacy \(round.legacyLag), stream \(round.streamLag) |\n"
-        m += "| duration | \(round.durationMillis) ms |\n\n"
+        m += "| duration | \(round.durationMillis) ms |\n"
+        m += "| method | \(round.method.description) |\n\n"
         if !o.samples.isEmpty {
             m += "### Discrepancies\(o.listedAll ? "" : " (\(o.samples.count) of \(o.totalDiscrepancies))")\n\n"
             m += "| table | key | kind | field | legacy | stream |\n|---|---|---|---|---|---|\n"

@@ -35,6 +35,11 @@ struct RowMerge {
         }
     }
 
+    /// Rows proven equal by equal bucket sums, without being read.
+    mutating func comparedByChecksum(_ table: ComparedTable, rows: Int) {
+        outcome.compared[table, default: 0] += rows
+    }
+
     mutating func campusDays(legacy: [CampusDailyRow], stream: [CampusDailyRow]) {
         let verdict = cut.campusDays
         var i = 0, j = 0

@@ -23,11 +23,94 @@ public struct ShadowComparator: Sendable {
         self.settings = settings
     }
 
-    /// Runs and stores one round; the returned round carries its id.
+    /// Runs and stores one round; the returned round carries its id. Checksummed when both
+    /// paths stand at the same offsets (the common case once they keep up), else a full read.
     public func round() async throws -> ComparisonRound {
         let clock = ContinuousClock()
         let started = clock.now
         let startedAt = Self.now()
+        let reading: Reading
+        switch try await checksummedReading() {
+        case .done(let r): reading = r
+        case .notAtCut(let reason): reading = try await fullReading(reason: reason)
+        }
+        let round = ComparisonRound(
+            id: 0, startedAt: startedAt, finishedAt: Self.now(), durationMillis: Self.millis(clock.now - started),
+            legacyReadMillis: reading.legacyMillis, streamReadMillis: reading.streamMillis,
+            compareMillis: reading.compareMillis, method: reading.method, outcome: reading.merge.outcome,
+            partitions: reading.states, legacyLag: reading.merge.cut.legacyLag, streamLag: reading.merge.cut.streamLag,
+            graceSeconds: settings.graceSeconds, rules: settings.rules)
+        return try await RoundStore(postgres: postgres).save(round)
+    }
+
+    /// What either way of reading produced.
+    struct Reading {
+        var method: ComparisonMethod
+        var states: [PartitionState]
+        var merge: RowMerge
+        var legacyMillis: Int64
+        var streamMillis: Int64
+        var compareMillis: Int64
+    }
+
+    enum ChecksummedAttempt {
+        case done(Reading)
+        case notAtCut(reason: String)
+    }
+
+    /// Bucket sums first (`StreamDigests`, `LegacyDigestSQL`); rows only of buckets that differ.
+    /// Valid only when both stores reflect exactly the same offsets: then equal sums mean equal
+    /// rows, and every contact of an equal bucket counts as compared. Otherwise rows held back
+    /// by lag cannot be told apart without reading them, so the round reads everything.
+    func checksummedReading() async throws -> ChecksummedAttempt {
+        let clock = ContinuousClock()
+        let digests = StreamDigests(redis: redis, prefix: topics.prefix)
+        let legacyExport = LegacyExport(postgres: postgres)
+        let before = try await digests.position()
+        guard before.inFlight.isEmpty else { return .notAtCut(reason: "stream batch in flight") }
+
+        // Both sides sum concurrently, each on its own client thread. The stream's sums and
+        // campus-days (few: campuses times days, read whole) lie between two looks at its
+        // position: unchanged, with no batch in flight, means they describe exactly its offsets.
+        let streamOffsets = before.appliedOffsets
+        async let legacyRead = Self.timed { try await legacyExport.digestSums { Self.sameOffsets($0, streamOffsets) } }
+        async let streamRead = Self.timed {
+            let sums = try await digests.bucketSums()
+            let days = try await StreamExport(redis: self.redis, prefix: self.topics.prefix).campusDaily()
+            return (sums, days, try await digests.position())
+        }
+        let (legacySums, legacyMillis) = try await legacyRead
+        let ((streamSums, streamDays, after), streamMillis) = try await streamRead
+        guard after == before else { return .notAtCut(reason: "stream moved while read") }
+        guard let legacySums else { return .notAtCut(reason: "paths at different offsets") }
+
+        // Rows only of buckets whose sums differ, read again at the same offsets.
+        let differing = Self.differingBuckets(legacy: legacySums.buckets, stream: streamSums)
+        let drillStarted = clock.now
+        async let legacyRows = legacyExport.contacts(inBuckets: differing, at: legacySums.appliedOffsets)
+        async let streamRows = digests.contacts(inBuckets: differing)
+        guard let legacy = try await legacyRows else { return .notAtCut(reason: "legacy moved while read") }
+        let stream = try await streamRows
+        let drillMillis = Self.millis(clock.now - drillStarted)
+
+        let compareStarted = clock.now
+        let states = try await observedStates(legacy: legacySums.appliedOffsets, stream: streamOffsets, unsettled: [])
+        // A stream contact read after the sums may have moved on since; its metadata then shows
+        // records past the offsets and the cut holds it back.
+        var merge = RowMerge(cut: cut(states, messageEventsInFlight: false), rules: settings.rules, sampleLimit: settings.sampleLimit)
+        let differingSet = Set(differing)
+        merge.comparedByChecksum(.contactSummary, rows: legacySums.buckets.reduce(0) { total, bucket in
+            differingSet.contains(bucket.key) ? total : total + Int(bucket.value.contacts)
+        })
+        merge.contacts(legacy: legacy.contacts, legacyPartitions: legacy.partitions, stream: stream)
+        merge.campusDays(legacy: legacySums.campusDaily, stream: streamDays)
+        return .done(Reading(method: .checksums(buckets: StreamDigests.bucketCount, bucketsRead: differing.count),
+                             states: states, merge: merge, legacyMillis: legacyMillis + drillMillis,
+                             streamMillis: streamMillis + drillMillis, compareMillis: Self.millis(clock.now - compareStarted)))
+    }
+
+    /// Both stores read whole, concurrently; every key gets its own verdict from the cut.
+    func fullReading(reason: String) async throws -> Reading {
         let legacyExport = LegacyExport(postgres: postgres)
         let streamExport = StreamExport(redis: redis, prefix: topics.prefix)
         // Each store is read on its own client thread, so the two reads overlap.
@@ -36,33 +119,51 @@ public struct ShadowComparator: Sendable {
         let (legacy, legacyMillis) = try await legacyRead
         let (stream, streamMillis) = try await streamRead
 
+        let clock = ContinuousClock()
         let compareStarted = clock.now
-        var states = Self.partitionStates(legacy: legacy, stream: stream)
-        let stale = try await StalenessTracker(postgres: postgres).observe(states, graceSeconds: settings.graceSeconds)
-        for i in states.indices where stale.contains(states[i].partition) { states[i].stale = true }
-        let cut = ConsistentCut(partitions: Dictionary(uniqueKeysWithValues: states.map { ($0.partition, $0) }),
-                                messageEventsTopic: topics.messageEvents,
-                                messageEventsInFlight: Self.eventsInFlight(stream, topic: topics.messageEvents))
-        var merge = RowMerge(cut: cut, rules: settings.rules, sampleLimit: settings.sampleLimit)
+        let states = try await observedStates(legacy: legacy.appliedOffsets, stream: stream.appliedOffsets,
+                                              unsettled: stream.unsettled)
+        var merge = RowMerge(cut: cut(states, messageEventsInFlight: Self.eventsInFlight(stream, topic: topics.messageEvents)),
+                             rules: settings.rules, sampleLimit: settings.sampleLimit)
         merge.contacts(legacy: legacy.contacts, legacyPartitions: legacy.contactPartitions, stream: stream.contacts)
         merge.campusDays(legacy: legacy.campusDaily, stream: stream.campusDaily)
-        let compareMillis = Self.millis(clock.now - compareStarted)
-
-        let round = ComparisonRound(
-            id: 0, startedAt: startedAt, finishedAt: Self.now(), durationMillis: Self.millis(clock.now - started),
-            legacyReadMillis: legacyMillis, streamReadMillis: streamMillis, compareMillis: compareMillis,
-            outcome: merge.outcome, partitions: states, legacyLag: cut.legacyLag, streamLag: cut.streamLag,
-            graceSeconds: settings.graceSeconds, rules: settings.rules)
-        return try await RoundStore(postgres: postgres).save(round)
+        return Reading(method: .full(reason: reason), states: states, merge: merge, legacyMillis: legacyMillis,
+                       streamMillis: streamMillis, compareMillis: Self.millis(clock.now - compareStarted))
     }
 
-    static func partitionStates(legacy: LegacySnapshot, stream: StreamSnapshot) -> [PartitionState] {
-        let known = Set(legacy.appliedOffsets.keys).union(stream.appliedOffsets.keys).union(stream.unsettled)
+    /// The partitions' states, with those whose lag outlasted the grace period marked stale
+    /// (the tracker remembers earlier rounds' offsets in PostgreSQL).
+    private func observedStates(legacy: [TopicPartition: Int64], stream: [TopicPartition: Int64],
+                                unsettled: Set<TopicPartition>) async throws -> [PartitionState] {
+        var states = Self.partitionStates(legacy: legacy, stream: stream, unsettled: unsettled)
+        let stale = try await StalenessTracker(postgres: postgres).observe(states, graceSeconds: settings.graceSeconds)
+        for i in states.indices where stale.contains(states[i].partition) { states[i].stale = true }
+        return states
+    }
+
+    private func cut(_ states: [PartitionState], messageEventsInFlight: Bool) -> ConsistentCut {
+        ConsistentCut(partitions: Dictionary(uniqueKeysWithValues: states.map { ($0.partition, $0) }),
+                      messageEventsTopic: topics.messageEvents, messageEventsInFlight: messageEventsInFlight)
+    }
+
+    static func partitionStates(legacy: [TopicPartition: Int64], stream: [TopicPartition: Int64],
+                                unsettled: Set<TopicPartition>) -> [PartitionState] {
+        let known = Set(legacy.keys).union(stream.keys).union(unsettled)
         return known.sorted().map { tp in
             // A path with no record of a partition has applied nothing of it.
-            PartitionState(partition: tp, legacy: legacy.appliedOffsets[tp] ?? 0, stream: stream.appliedOffsets[tp] ?? 0,
-                           streamSettled: !stream.unsettled.contains(tp))
+            PartitionState(partition: tp, legacy: legacy[tp] ?? 0, stream: stream[tp] ?? 0,
+                           streamSettled: !unsettled.contains(tp))
         }
+    }
+
+    /// Same next offset on every partition either path knows (absent counts as 0).
+    static func sameOffsets(_ a: [TopicPartition: Int64], _ b: [TopicPartition: Int64]) -> Bool {
+        Set(a.keys).union(b.keys).allSatisfy { (a[$0] ?? 0) == (b[$0] ?? 0) }
+    }
+
+    /// Buckets whose sums differ (a bucket absent on one side sums to 0 there), sorted.
+    static func differingBuckets(legacy: [Int: BucketDigest], stream: [Int: Int64]) -> [Int] {
+        Set(legacy.keys).union(stream.keys).filter { (legacy[$0]?.sum ?? 0) != (stream[$0] ?? 0) }.sorted()
     }
 
     /// Whether some contact already holds message events past the recorded stream offsets (a

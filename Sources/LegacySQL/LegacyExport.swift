@@ -34,28 +34,94 @@ public struct LegacyExport: Sendable {
     /// Rows, per-contact partitions and applied offsets from one snapshot (see `LegacySnapshot`).
     public func snapshot() async throws -> LegacySnapshot {
         try await postgres.withConnection { conn in
-            try conn.transaction { conn in
-                try conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                // The raw tables are the only record of which partitions fed a contact; one
-                // contact has at most one partition per topic, so the list stays tiny.
-                let contacts = try conn.query("""
-                    WITH parts AS (
-                        SELECT contact_id,
-                               string_agg(source_topic || '|' || kafka_partition, ',') AS partitions
-                          FROM (SELECT contact_id, source_topic, kafka_partition FROM legacy.contact_records
-                                UNION
-                                SELECT contact_id, source_topic, kafka_partition FROM legacy.message_events) raw
-                         GROUP BY contact_id)
-                    SELECT \(SummaryRowReader.selectList), parts.partitions
-                      FROM legacy.contact_summary LEFT JOIN parts USING (contact_id)
-                     ORDER BY contact_id COLLATE "C"
-                    """).map { r in
-                    (try SummaryRowReader.row(r), Self.partitions(r.optionalString(SummaryRowReader.columnCount)))
-                }
-                return LegacySnapshot(contacts: contacts.map(\.0), contactPartitions: contacts.map(\.1),
+            try Self.repeatableRead(conn) { conn in
+                let (contacts, partitions) = try Self.contactsWithPartitions(conn, buckets: nil)
+                return LegacySnapshot(contacts: contacts, contactPartitions: partitions,
                                       campusDaily: try Self.campusDaily(conn), appliedOffsets: try Self.appliedOffsets(conn))
             }
         }
+    }
+
+    /// The first read of a checksummed round, in one snapshot: the applied offsets; if
+    /// `proceed` accepts them, the bucket sums of contact digests and the campus-day rows.
+    /// Returns nil, having read nothing more, when `proceed` refuses the offsets.
+    public func digestSums(proceed: @escaping @Sendable ([TopicPartition: Int64]) -> Bool) async throws -> LegacyDigestSums? {
+        try await postgres.withConnection { conn in
+            try Self.repeatableRead(conn) { conn in
+                let offsets = try Self.appliedOffsets(conn)
+                guard proceed(offsets) else { return nil }
+                let sums = try conn.query(LegacyDigestSQL.bucketSums).map { r in
+                    (Int(try r.int(0)), BucketDigest(contacts: try r.int(1), sum: try r.int(2)))
+                }
+                return LegacyDigestSums(appliedOffsets: offsets, buckets: Dictionary(uniqueKeysWithValues: sums),
+                                        campusDaily: try Self.campusDaily(conn))
+            }
+        }
+    }
+
+    /// The second read of a checksummed round: the contacts of the given buckets with their
+    /// partitions, or nil if the applied offsets are no longer `offsets` (the store moved on
+    /// since the sums, so these rows would not be the ones summed).
+    public func contacts(inBuckets buckets: [Int], at offsets: [TopicPartition: Int64]) async throws
+        -> (contacts: [ContactSummaryRow], partitions: [[TopicPartition]])? {
+        if buckets.isEmpty { return ([], []) }
+        return try await postgres.withConnection { conn in
+            try Self.repeatableRead(conn) { conn in
+                guard try Self.appliedOffsets(conn) == offsets else { return nil }
+                let (contacts, partitions) = try Self.contactsWithPartitions(conn, buckets: buckets)
+                return (contacts, partitions)
+            }
+        }
+    }
+
+    private static func repeatableRead<T>(_ conn: PostgresConnection, _ body: (PostgresConnection) throws -> T) throws -> T {
+        try conn.transaction { conn in
+            try conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            return try body(conn)
+        }
+    }
+
+    /// Contact rows ordered by contact_id byte-wise, each with the input partitions of its raw
+    /// records: every contact, or those of the given digest buckets.
+    static func contactsWithPartitions(_ conn: PostgresConnection, buckets: [Int]?)
+        throws -> ([ContactSummaryRow], [[TopicPartition]]) {
+        if buckets?.isEmpty == true { return ([], []) }
+        // The raw tables are the only record of which partitions fed a contact; one contact has
+        // at most one partition per topic, so the list stays tiny.
+        let rows: PostgresRows
+        if let buckets {
+            rows = try conn.query("""
+                WITH chosen AS (
+                    SELECT contact_id FROM legacy.contact_summary WHERE \(LegacyDigestSQL.bucket) = ANY($1::int[])),
+                parts AS (
+                    SELECT contact_id, string_agg(source_topic || '|' || kafka_partition, ',') AS partitions
+                      FROM (SELECT contact_id, source_topic, kafka_partition FROM legacy.contact_records
+                             WHERE contact_id IN (SELECT contact_id FROM chosen)
+                            UNION
+                            SELECT contact_id, source_topic, kafka_partition FROM legacy.message_events
+                             WHERE contact_id IN (SELECT contact_id FROM chosen)) raw
+                     GROUP BY contact_id)
+                SELECT \(SummaryRowReader.selectList), parts.partitions
+                  FROM legacy.contact_summary JOIN chosen USING (contact_id) LEFT JOIN parts USING (contact_id)
+                 ORDER BY contact_id COLLATE "C"
+                """, [.text("{" + buckets.map(String.init).joined(separator: ",") + "}")])
+        } else {
+            rows = try conn.query("""
+                WITH parts AS (
+                    SELECT contact_id, string_agg(source_topic || '|' || kafka_partition, ',') AS partitions
+                      FROM (SELECT contact_id, source_topic, kafka_partition FROM legacy.contact_records
+                            UNION
+                            SELECT contact_id, source_topic, kafka_partition FROM legacy.message_events) raw
+                     GROUP BY contact_id)
+                SELECT \(SummaryRowReader.selectList), parts.partitions
+                  FROM legacy.contact_summary LEFT JOIN parts USING (contact_id)
+                 ORDER BY contact_id COLLATE "C"
+                """)
+        }
+        let pairs = try rows.map { r in
+            (try SummaryRowReader.row(r), Self.partitions(r.optionalString(SummaryRowReader.columnCount)))
+        }
+        return (pairs.map(\.0), pairs.map(\.1))
     }
 
     static func campusDaily(_ conn: PostgresConnection) throws -> [CampusDailyRow] {

@@ -22,3 +22,18 @@ public struct LegacySnapshot: Sendable {
         self.appliedOffsets = appliedOffsets
     }
 }
+
+/// One bucket's contacts as the legacy store holds them (see `LegacyDigestSQL`).
+public struct BucketDigest: Sendable, Equatable {
+    public var contacts: Int64
+    public var sum: Int64
+}
+
+/// The first read of a checksummed round, in one REPEATABLE READ transaction: the bucket sums
+/// over every contact, and the campus-days (a few per campus and day: cheap at any size).
+public struct LegacyDigestSums: Sendable {
+    public var appliedOffsets: [TopicPartition: Int64]
+    public var buckets: [Int: BucketDigest]
+    /// Ordered by campus_id byte-wise, then day.
+    public var campusDaily: [CampusDailyRow]
+}

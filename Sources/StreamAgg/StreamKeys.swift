@@ -2,6 +2,8 @@ import BridgeModel
 
 /// The stream path's Redis key layout, all under the configured prefix (the topic prefix).
 ///
+/// `ContactDigestLua` spells the contact keys out too (it runs inside Redis).
+///
 /// A contact's keys share the hash tag `{<contact_id>}`, so a Redis Cluster keeps the contact's
 /// atomic step on one shard.
 struct StreamKeys: Sendable {
@@ -26,6 +28,10 @@ struct StreamKeys: Sendable {
     /// Hash: "topic|partition" -> next offset not yet dead-lettered, so a replay does not
     /// dead-letter a record again.
     var deadLetters: String { "\(prefix)deadletters:stream" }
+
+    /// Hash: "topic|partition" -> the offset after the last record of a batch being folded,
+    /// written before the fold. Where it is ahead of `offsets`, state may be ahead of them.
+    var folding: String { "\(prefix)folding:stream" }
 
     static func partitionField(topic: String, partition: Int32) -> String { "\(topic)|\(partition)" }
 }

@@ -40,6 +40,9 @@ public struct StreamProcessor: BatchProcessor {
         let grouping = BatchGrouping(batch, topics: configuration.topics)
         try await publishDeadLetters(grouping.rejected)
 
+        // Announced before the fold: a comparison that sees state ahead of the applied offsets
+        // must know it (the rows of a batch in flight are not at any cut).
+        try await offsets.advance(nextOffsets(batch), in: keys.folding)
         let results = try await fold(grouping)
         let summaries = results.filter(\.needsPublish).map(\.summary)
         var touched: [String] = []

@@ -2,6 +2,7 @@ import BridgeModel
 import BridgeTestSupport
 import Comparator
 import Foundation
+import KafkaClient
 import LegacySQL
 import StreamAgg
 import Testing
@@ -26,6 +27,8 @@ struct ShadowComparatorTests {
         #expect(round.outcome.skippedLagging.values.reduce(0, +) == 0)
         #expect(round.legacyLag == 0 && round.streamLag == 0)
         #expect(round.id > 0)
+        // Both stores at the same offsets: bucket sums agree everywhere, no row was read.
+        #expect(round.method == .checksums(buckets: StreamDigests.bucketCount, bucketsRead: 0))
 
         // The rollout gate reads these columns directly.
         let stored = try await env.postgres.query(
@@ -52,6 +55,7 @@ struct ShadowComparatorTests {
         #expect(round.outcome.totalDiscrepancies == 1)
         let d = try #require(round.outcome.samples.first)
         #expect(d.table == .contactSummary && d.key == victim.contactId && d.kind == .valueMismatch)
+        #expect(round.method == .checksums(buckets: StreamDigests.bucketCount, bucketsRead: 1))
         #expect(d.fields == [FieldDifference(field: "messages_sent", legacy: String(victim.messagesSent + 5),
                                              stream: String(victim.messagesSent))])
         let json = JSONReport.render(round)
@@ -92,6 +96,8 @@ struct ShadowComparatorTests {
         #expect(round.outcome.totalDiscrepancies == 1)
         let d = try #require(round.outcome.samples.first)
         #expect(d.table == .contactSummary && d.key == victim.contactId && d.kind == .valueMismatch)
+        // The sums are computed from the stored rows, so a write behind the fold's back shows.
+        #expect(round.method == .checksums(buckets: StreamDigests.bucketCount, bucketsRead: 1))
         #expect(d.fields == [FieldDifference(field: "phone", legacy: JSONText.optionalString(victim.phone),
                                              stream: "\"+19999999999\"")])
 
@@ -115,6 +121,7 @@ struct ShadowComparatorTests {
         #expect(first.outcome.counts[.stale] == nil)
         #expect(first.outcome.skippedLagging.values.reduce(0, +) > 0)
         #expect(first.streamLag > 0 && first.legacyLag == 0)
+        #expect(first.method == .full(reason: "paths at different offsets"))
         #expect(first.clean)
 
         // Not a timing assertion: the second round merely has to start after the grace.
@@ -126,6 +133,49 @@ struct ShadowComparatorTests {
         #expect(stale == first.outcome.skippedLagging.values.reduce(0, +))
         #expect(second.outcome.samples.allSatisfy { $0.kind == .stale })
         #expect(!second.clean)
+        await env.cleanUp()
+    }
+
+    @Test("SQL and Lua digest awkward rows alike: separators, Unicode, nulls, pre-1970 and far-future times")
+    func digestsAgreeOnAwkwardRows() async throws {
+        let env = try await ComparatorTestEnvironment()
+        let topics = env.configuration.topics
+        func contact(_ id: String, campus: String, name: String, phone: String, optedOut: Bool, at: String) -> OutgoingRecord {
+            let value = "{\"contact_id\":\(JSONText.string(id)),\"campus_id\":\(JSONText.string(campus)),"
+                + "\"first_name\":\(JSONText.string(name)),\"phone\":\(JSONText.string(phone)),"
+                + "\"opted_out\":\(optedOut),\"updated_at\":\"\(at)\"}"
+            return OutgoingRecord(topic: topics.contacts, key: id, value: value)
+        }
+        func event(_ id: String, contact: String, campus: String, campaign: String?, kind: String, at: String) -> OutgoingRecord {
+            let value = "{\"event_id\":\(JSONText.string(id)),\"contact_id\":\(JSONText.string(contact)),"
+                + "\"campus_id\":\(JSONText.string(campus)),\"campaign_id\":\(JSONText.optionalString(campaign)),"
+                + "\"kind\":\"\(kind)\",\"at\":\"\(at)\"}"
+            return OutgoingRecord(topic: topics.messageEvents, key: contact, value: value)
+        }
+        let records = [
+            // Separators of the digest's text form inside values, and a hash-tag brace.
+            contact("a,1:2-", campus: "n,o:r-th", name: "3:abc,-", phone: "-", optedOut: true, at: "2026-01-01T00:00:00Z"),
+            contact("{x}", campus: "south", name: "", phone: "+1", optedOut: false, at: "1969-12-31T23:59:59.999Z"),
+            // Unicode: multi-byte lengths must be counted in bytes on both sides.
+            contact("ünï", campus: "åland", name: "Zoë 👩🏽‍🎓 e\u{301}", phone: "+46", optedOut: false, at: "9999-12-31T23:59:59.999+00:00"),
+            event("e1", contact: "ünï", campus: "åland", campaign: "fäll", kind: "sent", at: "1960-02-29T12:00:00.001Z"),
+            event("e2", contact: "ünï", campus: "åland", campaign: nil, kind: "reply", at: "2030-06-01T23:59:59.999-05:00"),
+            event("e3", contact: "ünï", campus: "åland", campaign: nil, kind: "opt_out", at: "2030-06-02T00:00:00Z"),
+            event("e4", contact: "ünï", campus: "åland", campaign: nil, kind: "opt_in", at: "2030-06-02T00:00:00Z"),
+            // Known only from events: campus, name and phone null.
+            event("x1", contact: "only-events", campus: "west", campaign: "c1", kind: "sent", at: "2026-03-01T00:00:00Z"),
+            event("x2", contact: "only-events", campus: "west", campaign: "c2", kind: "delivered", at: "2026-03-01T00:00:01Z"),
+            event("x1", contact: "only-events", campus: "west", campaign: "c1", kind: "sent", at: "2026-03-01T00:00:00Z"),
+        ]
+        let producer = try KafkaProducer(configuration: env.configuration.kafka)
+        try await producer.send(records)
+        await producer.close()
+        try await env.run()
+
+        let round = try await env.comparator().round()
+        #expect(round.clean, "unexpected: \(round.outcome.samples)")
+        #expect(round.outcome.compared[.contactSummary] == 4)
+        #expect(round.method == .checksums(buckets: StreamDigests.bucketCount, bucketsRead: 0))
         await env.cleanUp()
     }
 }

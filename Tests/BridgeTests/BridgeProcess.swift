@@ -3,7 +3,19 @@ import Foundation
 /// The built `bridge` executable, run as a child process the way an operator runs it.
 struct BridgeProcess {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let executable = packageRoot.appendingPathComponent(".build/debug/bridge")
+    /// The `bridge` built next to this test bundle, so a build with `--scratch-path` or
+    /// `-c release` tests its own binary rather than whatever `.build/debug` holds.
+    static let executable: URL = {
+        let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var directory = testBinary.deletingLastPathComponent()
+        // The runner may be inside `<name>.xctest/` or next to it, depending on the toolchain.
+        while directory.path != "/" {
+            let candidate = directory.appendingPathComponent("bridge")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return packageRoot.appendingPathComponent(".build/debug/bridge")
+    }()
 
     var environment: [String: String]
 

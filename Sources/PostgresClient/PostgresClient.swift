@@ -26,5 +26,6 @@ public final class PostgresClient: Sendable {
         try await withConnection { try $0.query(sql, params, file: file, line: line) }
     }
 
-    public func close() { confined.shutdown { _ in } }
+    /// Closes the connection (on its thread, after queued work) and ends the thread.
+    public func close() { confined.shutdown { $0.close() } }
 }

@@ -40,6 +40,12 @@ public final class PostgresConnection {
 
     deinit { PQfinish(conn) }
 
+    /// Ends the session now rather than whenever the last reference goes away.
+    public func close() {
+        PQfinish(conn)
+        conn = nil
+    }
+
     public var serverVersion: Int { Int(PQserverVersion(conn)) }
 
     /// Runs one statement with parameters and returns its rows (empty for commands).

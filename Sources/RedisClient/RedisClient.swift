@@ -50,7 +50,8 @@ public final class RedisClient: Sendable {
         return deleted
     }
 
+    /// Closes the connection (on its thread, after queued work) and ends the thread.
     public func close() {
-        confined.shutdown { _ in }
+        confined.shutdown { $0.close() }
     }
 }

@@ -21,6 +21,12 @@ public final class RedisConnection {
 
     deinit { if let context { redisFree(context) } }
 
+    /// Ends the connection now rather than whenever the last reference goes away.
+    public func close() {
+        if let context { redisFree(context) }
+        context = nil
+    }
+
     /// Sends one command and waits for its reply. Server errors come back as `.error`.
     public func command(_ args: [String]) throws -> RedisReply {
         try pipeline([args.map { Array($0.utf8) }])[0]

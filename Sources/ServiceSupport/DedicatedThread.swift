@@ -9,7 +9,9 @@ import Foundation
 public final class DedicatedThread: @unchecked Sendable {
     // Guarded by `condition`.
     private let condition = NSCondition()
-    private var jobs: [() -> Void] = []
+    // A job is dropped as soon as it is taken: a finished job must not keep alive what its
+    // closure captured (a `ThreadConfined` captures itself, and with it its connection).
+    private var jobs: [(() -> Void)?] = []
     private var head = 0
     private var stopping = false
     private var finished = false
@@ -69,11 +71,14 @@ public final class DedicatedThread: @unchecked Sendable {
             while head == jobs.count && !stopping { condition.wait() }
             if head == jobs.count {
                 finished = true
+                jobs = []
+                head = 0
                 condition.broadcast()
                 condition.unlock()
                 return
             }
-            let job = jobs[head]
+            let job = jobs[head]!
+            jobs[head] = nil
             head += 1
             if head > 1024 && head * 2 > jobs.count {
                 jobs.removeFirst(head)

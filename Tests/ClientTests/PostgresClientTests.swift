@@ -21,6 +21,30 @@ import Testing
         #expect(try row.bool(4))
     }
 
+    /// Short-lived clients (a health probe per scrape) must not leave sessions behind: a leak
+    /// of one connection per scrape exhausted the server's connection slots in a soak.
+    @Test func closeEndsTheServerSessionAndReleasesTheClient() async throws {
+        let observer = try await PostgresClient(url: url)
+        defer { observer.close() }
+        weak var released: PostgresClient?
+        var pids: [Int64] = []
+        for _ in 0..<20 {
+            let client = try await PostgresClient(url: url)
+            pids.append(try await client.query("SELECT pg_backend_pid()")[0].int(0))
+            client.close()
+            released = client
+        }
+        #expect(released == nil, "a closed client is still referenced")
+        let list = "{" + pids.map(String.init).joined(separator: ",") + "}"
+        var alive = Int64(-1)
+        for _ in 0..<50 {
+            alive = try await observer.query("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY($1::int[])", [.text(list)])[0].int(0)
+            if alive == 0 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(alive == 0, "\(alive) of 20 closed sessions still open")
+    }
+
     @Test func rollbackLeavesNothingBehind() async throws {
         let client = try await PostgresClient(url: url)
         defer { client.close() }

@@ -19,6 +19,28 @@ import Testing
         _ = try await client.command(["DEL", prefix + "pipeline"])
     }
 
+    @Test func closeEndsTheConnectionAndReleasesTheClient() async throws {
+        let observer = try await RedisClient(configuration: try RedisConfiguration(url: url))
+        defer { observer.close() }
+        weak var released: RedisClient?
+        var ids: [Int64] = []
+        for _ in 0..<20 {
+            let client = try await RedisClient(configuration: try RedisConfiguration(url: url))
+            ids.append(try #require(try await client.command(["CLIENT", "ID"]).int))
+            client.close()
+            released = client
+        }
+        #expect(released == nil, "a closed client is still referenced")
+        var open: [Int64] = []
+        for _ in 0..<50 {
+            let list = try #require(try await observer.command(["CLIENT", "LIST"]).string)
+            open = ids.filter { list.contains("id=\($0) ") }
+            if open.isEmpty { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(open.isEmpty, "closed connections still open: \(open)")
+    }
+
     @Test func binarySafeArguments() async throws {
         let client = try await RedisClient(configuration: try RedisConfiguration(url: url))
         defer { client.close() }

@@ -7,11 +7,14 @@ import RedisClient
 final class PrivateRedis: @unchecked Sendable {
     let port: Int
     let directory: URL
+    /// When set, the server requires it (`requirepass`) and `url` carries it.
+    let password: String?
     private var process: Process?
 
-    var url: String { "redis://127.0.0.1:\(port)/0" }
+    var url: String { "redis://\(password.map { ":\($0)@" } ?? "")127.0.0.1:\(port)/0" }
 
-    init() throws {
+    init(password: String? = nil) throws {
+        self.password = password
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("redis-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         port = Int.random(in: 20_000...29_999)
@@ -24,6 +27,7 @@ final class PrivateRedis: @unchecked Sendable {
         process.arguments = ["redis-server", "--port", String(port), "--bind", "127.0.0.1", "--dir", directory.path,
                              "--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--daemonize", "no",
                              "--logfile", directory.appendingPathComponent("redis.log").path]
+            + (password.map { ["--requirepass", $0] } ?? [])
         try process.run()
         self.process = process
         let deadline = ContinuousClock.now + .seconds(20)

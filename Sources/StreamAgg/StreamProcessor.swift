@@ -59,6 +59,7 @@ public struct StreamProcessor: BatchProcessor {
         outgoing += days.map { OutgoingRecord(topic: topics.campusDailyStream, key: $0.key.kafkaKey, value: $0.json) }
         try await producer.send(outgoing)
         metrics.published.increment(by: outgoing.count)
+        try await settle(days)
         recordLatency(grouping)
 
         try await offsets.advance(nextOffsets(batch), in: keys.offsets)
@@ -93,6 +94,26 @@ public struct StreamProcessor: BatchProcessor {
         metrics.skipped.increment(by: results.reduce(0) { $0 + $1.skipped })
         metrics.duplicates.increment(by: results.reduce(0) { $0 + $1.duplicates })
         return results
+    }
+
+    /// Makes the last value on `campus-daily.stream` the stored one when several instances
+    /// count into the same campus-day: another instance may have counted between our read and
+    /// our publish, and its publish may have reached the topic first. Once ours is acknowledged
+    /// the days are read again and whatever changed is published again, until nothing did.
+    /// Counters only grow, so a day that reads the same as published has no later publish in
+    /// flight from anyone whose count it does not include. With one instance nothing changes
+    /// and this costs one pipelined read per batch.
+    private func settle(_ published: [CampusDailyRow]) async throws {
+        var last = published
+        while !last.isEmpty {
+            let now = try await readDays(last.map(\.key.kafkaKey))
+            let changed = zip(last, now).filter { $0.0 != $0.1 }.map(\.1)
+            if changed.isEmpty { return }
+            let topic = configuration.topics.campusDailyStream
+            try await producer.send(changed.map { OutgoingRecord(topic: topic, key: $0.key.kafkaKey, value: $0.json) })
+            metrics.published.increment(by: changed.count)
+            last = changed
+        }
     }
 
     /// The final values of the given campus-days, in one pipeline.

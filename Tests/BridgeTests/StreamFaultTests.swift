@@ -79,8 +79,11 @@ import Testing
             #expect(process.terminationStatus == 0, "\(String(decoding: (try? Data(contentsOf: err)) ?? Data(), as: UTF8.self).suffix(800))")
         }
         // A contact is only ever written by the instance owning its partition, so the last
-        // value published per contact is its final row (campus-days may lag: docs/stream.md).
+        // value published per contact is its final row; campus-days are shared, and each
+        // instance re-reads and re-publishes them until they settle (StreamProcessor.settle).
         let published = try await env.lastPublished(env.configuration.topics.contactSummaryStream)
         #expect(published == Dictionary(uniqueKeysWithValues: fold.contactSummaryRows.map { ($0.contactId, $0.json) }))
+        let publishedDays = try await env.lastPublished(env.configuration.topics.campusDailyStream)
+        #expect(publishedDays == Dictionary(uniqueKeysWithValues: fold.campusDailyRows.map { ($0.key.kafkaKey, $0.json) }))
     }
 }

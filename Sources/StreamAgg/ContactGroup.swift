@@ -18,12 +18,23 @@ struct ContactGroup: Sendable {
         self.contactId = contactId
     }
 
-    /// The EVALSHA keys and arguments of `ContactFoldScript` for this group.
-    func scriptCall(keys layout: StreamKeys) -> (keys: [[UInt8]], args: [[UInt8]]) {
-        let keys = [layout.contactState(contactId), layout.contactEvents(contactId), layout.contactCampaigns(contactId)]
-            .map { Array($0.utf8) }
-        var args: [[UInt8]] = [Array(layout.prefix.utf8), Array(contactId.utf8)]
-        args.reserveCapacity(2 + entries.count * ContactFoldScript.fieldsPerRecord)
+    /// The EVALSHA keys and arguments of one `ContactFoldScript` call folding `groups`.
+    static func scriptCall(_ groups: some Collection<ContactGroup>, keys layout: StreamKeys) -> (keys: [[UInt8]], args: [[UInt8]]) {
+        var keys: [[UInt8]] = []
+        keys.reserveCapacity(groups.count * 3)
+        var args: [[UInt8]] = [Array(layout.prefix.utf8)]
+        args.reserveCapacity(1 + groups.reduce(0) { $0 + 2 + $1.entries.count * ContactFoldScript.fieldsPerRecord })
+        for group in groups {
+            let id = group.contactId
+            keys += [layout.contactState(id), layout.contactEvents(id), layout.contactCampaigns(id)].map { Array($0.utf8) }
+            args.append(Array(id.utf8))
+            args.append(Array(String(group.entries.count).utf8))
+            group.appendArguments(to: &args)
+        }
+        return (keys, args)
+    }
+
+    private func appendArguments(to args: inout [[UInt8]]) {
         for entry in entries {
             let meta = ContactFoldScript.Field.meta(topic: entry.topic.rawValue, partition: entry.partition)
             switch entry.record {
@@ -35,6 +46,5 @@ struct ContactGroup: Sendable {
                          e.kind.rawValue, String(e.at.millis), e.at.utcDay.iso].map { Array($0.utf8) }
             }
         }
-        return (keys, args)
     }
 }

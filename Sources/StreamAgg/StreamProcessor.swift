@@ -69,7 +69,8 @@ public struct StreamProcessor: BatchProcessor {
         try await producer.flush()
     }
 
-    /// Each share on its own connection, all of a share's groups in one pipelined round trip.
+    /// Each share on its own connection, all of a share's groups in one pipelined round trip of
+    /// script calls folding `ContactFoldScript.contactsPerCall` contacts each.
     func fold(_ grouping: BatchGrouping) async throws -> [ContactFoldResult] {
         let shares = grouping.shares(redis.count)
         metrics.groups.record(grouping.groups.count)
@@ -78,11 +79,24 @@ public struct StreamProcessor: BatchProcessor {
         let results = try await withThrowingTaskGroup(of: [ContactFoldResult].self) { tasks in
             for (index, share) in shares.enumerated() {
                 tasks.addTask {
-                    let calls = share.map { $0.scriptCall(keys: layout) }
+                    let chunks = stride(from: 0, to: share.count, by: ContactFoldScript.contactsPerCall).map {
+                        share[$0..<min($0 + ContactFoldScript.contactsPerCall, share.count)]
+                    }
+                    let calls = chunks.map { ContactGroup.scriptCall($0, keys: layout) }
                     let replies = try await clients[index].withConnection {
                         try $0.evaluatePipelined(ContactFoldScript.script, calls: calls)
                     }
-                    return try zip(share, replies).map { try ContactFoldResult(reply: $0.1, contactId: $0.0.contactId) }
+                    var results: [ContactFoldResult] = []
+                    results.reserveCapacity(share.count)
+                    for (chunk, reply) in zip(chunks, replies) {
+                        guard let perContact = try reply.check().array, perContact.count == chunk.count else {
+                            throw StreamError.unexpectedReply("contact fold of \(chunk.count) contacts", reply)
+                        }
+                        for (group, result) in zip(chunk, perContact) {
+                            results.append(try ContactFoldResult(reply: result, contactId: group.contactId))
+                        }
+                    }
+                    return results
                 }
             }
             var all: [ContactFoldResult] = []

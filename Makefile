@@ -11,7 +11,7 @@ SHELL := bash
 SWIFT ?= swift
 
 
-.PHONY: help bootstrap services build build-release test demo down status clean-data
+.PHONY: help bootstrap services build build-release test demo bench down status clean-data
 
 help: ## list the targets
 	@echo "usage: make <target>"
@@ -38,6 +38,9 @@ test: services ## start the services, build and run every test
 
 demo: services build-release ## start the services and tell the whole story (bridge demo)
 	.build/release/bridge demo
+
+bench: services build-release ## the path benchmarks (bridge bench paths), table written into docs/benchmarks.md (~15-20 min)
+	.build/release/bridge bench paths --write-docs
 
 down: ## stop the services (data is kept)
 	scripts/services down

@@ -108,6 +108,42 @@ public final class KafkaAdmin: @unchecked Sendable {
         return (0..<Int32(count)).map { TopicPartition(topic, $0) }
     }
 
+    /// Deletes the named topics (benchmarks removing what they created). Topics that do not
+    /// exist are ignored; any other per-topic error is thrown.
+    public func deleteTopics(_ names: [String], timeout: Duration = .seconds(15)) async throws {
+        if names.isEmpty { return }
+        let handle = SendableHandle(self.handle)
+        let ms = Int32(clamping: timeout.inMilliseconds)
+        try await onOwnThread("kafka-delete-topics") {
+            var errstr = [CChar](repeating: 0, count: 512)
+            var deleted: [OpaquePointer?] = names.map { rd_kafka_DeleteTopic_new($0) }
+            defer { deleted.forEach { rd_kafka_DeleteTopic_destroy($0) } }
+            let queue = rd_kafka_queue_new(handle.pointer)
+            defer { rd_kafka_queue_destroy(queue) }
+            let options = rd_kafka_AdminOptions_new(handle.pointer, RD_KAFKA_ADMIN_OP_DELETETOPICS)
+            defer { rd_kafka_AdminOptions_destroy(options) }
+            rd_kafka_AdminOptions_set_operation_timeout(options, ms, &errstr, errstr.count)
+            rd_kafka_AdminOptions_set_request_timeout(options, ms, &errstr, errstr.count)
+            deleted.withUnsafeMutableBufferPointer { rd_kafka_DeleteTopics(handle.pointer, $0.baseAddress, $0.count, options, queue) }
+            guard let event = rd_kafka_queue_poll(queue, ms + 1000) else {
+                throw KafkaError(code: RD_KAFKA_RESP_ERR__TIMED_OUT.rawValue, message: "no answer in time", operation: "delete topics")
+            }
+            defer { rd_kafka_event_destroy(event) }
+            if rd_kafka_event_error(event) != RD_KAFKA_RESP_ERR_NO_ERROR {
+                throw KafkaError(rd_kafka_event_error(event), operation: "delete topics")
+            }
+            let result = rd_kafka_event_DeleteTopics_result(event)
+            var count = 0
+            guard let topics = rd_kafka_DeleteTopics_result_topics(result, &count) else { return }
+            for i in 0..<count {
+                let err = rd_kafka_topic_result_error(topics[i])
+                if err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART { continue }
+                let name = String(cString: rd_kafka_topic_result_name(topics[i]))
+                throw KafkaError(code: err.rawValue, message: String(cString: rd_kafka_err2str(err)), operation: "delete topic \(name)")
+            }
+        }
+    }
+
     /// Low and high watermarks (high = the next offset to be written) of each partition.
     public func watermarks(_ partitions: [TopicPartition], timeout: Duration = .seconds(5)) async throws -> [TopicPartition: (low: Int64, high: Int64)] {
         let handle = SendableHandle(self.handle)

@@ -35,20 +35,29 @@ struct CompareBench: AsyncParsableCommand {
         try await admin.query("CREATE DATABASE \(database)")
         let base = config.postgresURL[..<(config.postgresURL.lastIndex(of: "/") ?? config.postgresURL.endIndex)]
         config.postgresURL = "\(base)/\(database)"
-        config.topicPrefix = "bench-\(tag)."
-        defer { Task { _ = try? await admin.query("DROP DATABASE IF EXISTS \(database) WITH (FORCE)"); admin.close() } }
+        // Under the configured prefix, so a caller (`bench paths`) can find and remove the topics.
+        config.topicPrefix = "\(config.topicPrefix)bench-\(tag)."
 
-        let postgres = try await PostgresClient(url: config.postgresURL)
-        defer { postgres.close() }
-        let redis = try await RedisClient(configuration: try config.redis())
-        defer { redis.close() }
+        // Cleaned up in line, not in a `defer { Task { ... } }`: a detached task may never run
+        // before the process exits, and the database would be left behind.
+        var failure: (any Error)?
         do {
-            try await measure(config, postgres: postgres, redis: redis)
-        } catch {
+            let postgres = try await PostgresClient(url: config.postgresURL)
+            defer { postgres.close() }
+            let redis = try await RedisClient(configuration: try config.redis())
+            defer { redis.close() }
+            do {
+                try await measure(config, postgres: postgres, redis: redis)
+            } catch {
+                failure = error
+            }
             _ = try? await redis.deleteKeys(matching: config.topicPrefix + "*")
-            throw error
+        } catch {
+            failure = error
         }
-        try await redis.deleteKeys(matching: config.topicPrefix + "*")
+        _ = try? await admin.query("DROP DATABASE IF EXISTS \(database) WITH (FORCE)")
+        admin.close()
+        if let failure { throw failure }
     }
 
     private func measure(_ config: BridgeConfiguration, postgres: PostgresClient, redis: RedisClient) async throws {

@@ -60,6 +60,9 @@ local contact_counts = { sent = 's', delivered = 'd', failed = 'f', reply = 'r' 
 local day_counts = { sent = 'sent', delivered = 'delivered', failed = 'failed', reply = 'replies', opt_out = 'opt_outs' }
 -- Index-set members added by this call already (SADD is idempotent; this only saves calls).
 local days_indexed = {}
+-- Campus-day counter increments of this call, applied once per day and counter at the end:
+-- increments commute, and the whole call is atomic either way.
+local day_increments, day_keys = {}, {}
 
 local function fold(state_key, events_key, campaigns_key, contact, first, count)
   local flat = redis.call('HGETALL', state_key)
@@ -123,7 +126,11 @@ local function fold(state_key, events_key, campaigns_key, contact, first, count)
           local suffix = campus .. '|' .. day
           local day_key = prefix .. 'd:' .. suffix
           local df = day_counts[kind]
-          if df then redis.call('HINCRBY', day_key, df, 1) end
+          if df then
+            local counters = day_increments[day_key]
+            if not counters then counters = {}; day_increments[day_key] = counters; day_keys[#day_keys + 1] = day_key end
+            counters[df] = (counters[df] or 0) + 1
+          end
           if not active[suffix] then
             active[suffix] = true
             redis.call('SADD', day_key .. ':ac', contact)
@@ -161,6 +168,9 @@ while i <= #ARGV do
   k = k + 3
 end
 redis.call('SADD', prefix .. 'contacts', unpack(members))
+for _, day_key in ipairs(day_keys) do
+  for field, n in pairs(day_increments[day_key]) do redis.call('HINCRBY', day_key, field, n) end
+end
 return results
 """#
 }

@@ -81,7 +81,9 @@ public struct InputLoop: Service {
                     continue
                 }
                 let started = ContinuousClock.now
-                try await processor.process(batch)
+                // A store or the broker unreachable for a while (a PostgreSQL restart) is waited
+                // out, offering the same batch again: the path's store makes that exactly-once.
+                try await ServiceOutage.retrying(path, logger: logger) { try await processor.process(batch) }
                 var next: [TopicPartition: Int64] = [:]
                 for record in batch { next[record.topicPartition] = max(next[record.topicPartition] ?? 0, record.offset + 1) }
                 do {
@@ -99,7 +101,7 @@ public struct InputLoop: Service {
                 applied += batch.count
                 PathActivity.shared.applied(path, records: batch.count)
             }
-            try await processor.finish()
+            try await ServiceOutage.retrying(path, logger: logger) { try await processor.finish() }
         } catch {
             PathActivity.shared.failed(path, error)
             await consumer.close()

@@ -74,9 +74,16 @@ public struct ServingRouter: Service {
                     inputPartitions.formUnion(try await admin.partitions(of: topic))
                 }
             }
-            var served = try await servedStore.load()
-            var position = try await rollout.position()
-            try await converge(served: &served, to: &position, rollout: rollout, store: servedStore, republisher: republisher, metrics: metrics)
+            // PostgreSQL or Redis unreachable for a while (a restart) is waited out rather than
+            // ending the router, and with it `bridge run`: each step below is safe to repeat.
+            func retrying<T>(_ body: () async throws -> T) async throws -> T {
+                try await ServiceOutage.retrying("router", logger: logger, body)
+            }
+            var served = try await retrying { try await servedStore.load() }
+            var position = try await retrying { try await rollout.position() }
+            try await retrying {
+                try await converge(served: &served, to: &position, rollout: rollout, store: servedStore, republisher: republisher, metrics: metrics)
+            }
             var readAt = ContinuousClock.now
             var idleSince: ContinuousClock.Instant?
             var forwarded = 0
@@ -85,13 +92,15 @@ public struct ServingRouter: Service {
                 let batch = try await consumer.poll(maxRecords: configuration.tuning.batchSize,
                                                     maxWait: .milliseconds(min(100, refreshInterval.inMilliseconds)))
                 if ContinuousClock.now - readAt >= refreshInterval {
-                    let latest = try await rollout.position()
+                    let latest = try await retrying { try await rollout.position() }
                     readAt = ContinuousClock.now
                     if latest != position {
                         logger.info("router: rollout moved from \(position) to \(latest)")
                         position = latest
-                        try await converge(served: &served, to: &position, rollout: rollout, store: servedStore,
-                                           republisher: republisher, metrics: metrics)
+                        try await retrying {
+                            try await converge(served: &served, to: &position, rollout: rollout, store: servedStore,
+                                               republisher: republisher, metrics: metrics)
+                        }
                         readAt = ContinuousClock.now
                     }
                 }
@@ -115,7 +124,7 @@ public struct ServingRouter: Service {
                     continue
                 }
                 idleSince = nil
-                forwarded += try await forward(batch, position: position, metrics: metrics)
+                forwarded += try await retrying { try await forward(batch, position: position, metrics: metrics) }
                 var next: [TopicPartition: Int64] = [:]
                 for record in batch { next[record.topicPartition] = max(next[record.topicPartition] ?? 0, record.offset + 1) }
                 do {

@@ -51,7 +51,10 @@ struct StatusCollector: Sendable {
                 if lag > 0 && Date().timeIntervalSince(quietSince) > stuckAfter {
                     problems.append("\(name) path is stuck: \(lag) records behind and nothing applied for \(Int(Date().timeIntervalSince(quietSince))) s")
                 }
-                if let at = here.lastErrorAt, let error = here.lastError, Date().timeIntervalSince(at) < stuckAfter {
+                // An error the path has since recovered from (a batch applied after it, e.g. once
+                // PostgreSQL was back) no longer makes it unhealthy; /status still shows it.
+                if let at = here.lastErrorAt, let error = here.lastError, Date().timeIntervalSince(at) < stuckAfter,
+                   at > (here.lastBatchAt ?? .distantPast) {
                     problems.append("\(name) path failed: \(error)")
                 }
             }

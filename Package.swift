@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(name: "StreamAggTests", dependencies: ["StreamAgg", "BridgeSupport", "BridgeTestSupport"], swiftSettings: strict),
         .testTarget(name: "ComparatorTests", dependencies: ["Comparator", "BridgeTestSupport"], swiftSettings: strict),
         .testTarget(name: "RolloutTests", dependencies: ["Rollout", "BridgeTestSupport"], swiftSettings: strict),
-        .testTarget(name: "BridgeTests", dependencies: ["BridgeSupport", "BridgeTestSupport", "RedisClient"], swiftSettings: strict),
+        .testTarget(name: "BridgeTests", dependencies: ["BridgeSupport", "BridgeTestSupport", "RedisClient", "Rollout"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

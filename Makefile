@@ -32,9 +32,12 @@ build: ## swift build (debug)
 build-release: ## swift build (release)
 	$(SWIFT) build -c release
 
+# PGGSSENCMODE=disable: libpq otherwise initialises Kerberos for each connection, and a test
+# that drops its database from a detached task at exit can then trip krb5's mutex assertion
+# while the process is tearing down (seen once: every test passed, the run aborted).
 test: services ## start the services, build and run every test
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	PGGSSENCMODE=disable $(SWIFT) test
 
 demo: services build-release ## start the services and tell the whole story (bridge demo)
 	.build/release/bridge demo

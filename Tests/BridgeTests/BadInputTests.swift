@@ -8,7 +8,7 @@ import Testing
 /// Bad input through both paths, via the real binary: a value over 1 MiB, invalid UTF-8, a null
 /// key and a tombstone are dead-lettered once per path with their reason, and the valid records
 /// around them are applied — the pipeline goes on.
-@Suite struct BadInputTests {
+@Suite(.sharedMachine) struct BadInputTests {
     @Test func badRecordsAreDeadLetteredOncePerPathAndThePipelineGoesOn() async throws {
         let env = try await TestEnvironment.make()
         defer { Task { await env.dropDatabase() } }

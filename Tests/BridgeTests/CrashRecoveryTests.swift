@@ -5,7 +5,7 @@ import Testing
 
 /// The heart of the product: after real kill -9s at random moments, every aggregate on both
 /// paths, and the last value published per key, equals what one clean run gives.
-@Suite(.serialized) struct CrashRecoveryTests {
+@Suite(.serialized, .sharedMachine) struct CrashRecoveryTests {
     @Test func bothPathsAreExactAfterRepeatedKillNine() async throws {
         let env = try await TestEnvironment.make()
         defer { Task { await env.dropDatabase() } }

@@ -3,7 +3,7 @@ import Testing
 
 /// `bridge demo` tells the whole story on an isolated slice of the services and leaves an HTML
 /// report that loads in a browser.
-@Suite struct DemoTests {
+@Suite(.sharedMachine) struct DemoTests {
     @Test func demoTellsTheWholeStory() async throws {
         let env = try await TestEnvironment.make()
         defer { Task { await env.dropDatabase() } }

@@ -6,7 +6,7 @@ import Testing
 
 /// `bridge run` serves /metrics, /healthz, /status and a status page on BRIDGE_HTTP, and stops
 /// cleanly on SIGTERM.
-@Suite struct MonitoringTests {
+@Suite(.sharedMachine) struct MonitoringTests {
     @Test func runServesMetricsHealthStatusAndAPage() async throws {
         let env = try await TestEnvironment.make()
         defer { Task { await env.dropDatabase() } }

@@ -3,7 +3,7 @@ import Testing
 
 /// `bridge bench paths --quick` end to end on the shared services: every row of its table is
 /// there with a positive number. No timing is asserted (the machine is shared and noisy).
-@Suite struct PathsBenchTests {
+@Suite(.sharedMachine) struct PathsBenchTests {
     @Test func quickRunPrintsEveryRow() async throws {
         let bridge = BridgeProcess(environment: ["BRIDGE_SESSION_TIMEOUT_MS": "6000", "BRIDGE_LOG_LEVEL": "warning"])
         let output = try await bridge.run(["bench", "paths", "--quick", "--skip-compare",

@@ -11,7 +11,7 @@ import Testing
 /// (`bridge run --router`) and the shadow comparator (`bridge run --shadow`, `bridge compare`).
 /// The paths keep running (and publishing) in their own process while the router or the
 /// comparator is killed at random moments, around rollout phase changes too.
-@Suite(.serialized) struct RouterComparatorCrashTests {
+@Suite(.serialized, .sharedMachine) struct RouterComparatorCrashTests {
     /// Router killed three times, each time around a forced phase change (canary, cutover,
     /// rollback), while both paths publish; a last change is made while it is down. After a
     /// clean restart every key's last serving record is the row of the path the final phase

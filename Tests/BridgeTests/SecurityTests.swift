@@ -9,7 +9,7 @@ import Testing
 /// Input is data, never code: SQL-injection payloads in every free-text field go through both
 /// paths (and the router and the comparator) verbatim, and no SQL text in Sources/ is built
 /// from values. (Password redaction and loopback binding: MonitoringTests, CrashRecoveryTests.)
-@Suite struct InjectionTests {
+@Suite(.sharedMachine) struct InjectionTests {
     // The contract's free-text fields: ids (at most 64 bytes), first_name (200 characters),
     // phone (32 bytes). NUL is not valid in PostgreSQL text, so it is left out.
     static let contactIds = [

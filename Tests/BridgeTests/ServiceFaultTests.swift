@@ -13,7 +13,7 @@ import Testing
 /// bridge must wait the fault out (never exit), say so on /healthz meanwhile, and end exact
 /// on both paths once the service is back. Each fault is done to a private server of the
 /// test's own (PrivatePostgres, PrivateBroker), never to the shared ones.
-@Suite(.serialized) struct ServiceFaultTests {
+@Suite(.serialized, .sharedMachine) struct ServiceFaultTests {
     @Test func postgresRestartedUnderLoadIsWaitedOutAndEndsExact() async throws {
         let postgres = try PrivatePostgres()
         defer { postgres.remove() }

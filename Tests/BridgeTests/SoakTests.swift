@@ -14,7 +14,7 @@ import Testing
 /// What it asserts is about growth and convergence, never speed: memory does not keep growing
 /// under a steady load, and once the load stops both paths reach zero lag and exactly the
 /// contract's fold within a bounded time (a guard against hanging, not a performance target).
-@Suite struct SoakTests {
+@Suite(.sharedMachine) struct SoakTests {
     // Records per second, all input topics together. The legacy path's cost per event grows
     // with the history of its campus-day (it recomputes the row from all of that day's raw
     // rows), so past roughly 30,000 events of this workload it can fall behind on this shared

@@ -5,7 +5,7 @@ import Testing
 
 /// The stream path against what production does to it: Redis losing its last writes, and
 /// several instances in one consumer group, one of them killed.
-@Suite struct StreamFaultTests {
+@Suite(.sharedMachine) struct StreamFaultTests {
     @Test func redisRestartedWithoutItsLastWritesEndsExact() async throws {
         let env = try await TestEnvironment.make()
         defer { Task { await env.dropDatabase() } }

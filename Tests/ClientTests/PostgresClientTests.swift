@@ -37,7 +37,7 @@ import Testing
         #expect(released == nil, "a closed client is still referenced")
         let list = "{" + pids.map(String.init).joined(separator: ",") + "}"
         var alive = Int64(-1)
-        for _ in 0..<50 {
+        for _ in 0..<200 {
             alive = try await observer.query("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY($1::int[])", [.text(list)])[0].int(0)
             if alive == 0 { break }
             try await Task.sleep(for: .milliseconds(100))

@@ -32,7 +32,7 @@ import Testing
         }
         #expect(released == nil, "a closed client is still referenced")
         var open: [Int64] = []
-        for _ in 0..<50 {
+        for _ in 0..<200 {
             let list = try #require(try await observer.command(["CLIENT", "LIST"]).string)
             open = ids.filter { list.contains("id=\($0) ") }
             if open.isEmpty { break }

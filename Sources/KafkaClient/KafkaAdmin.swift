@@ -67,29 +67,19 @@ public final class KafkaAdmin: @unchecked Sendable {
                 }
                 newTopics.append(t)
             }
-            let queue = rd_kafka_queue_new(handle.pointer)
-            defer { rd_kafka_queue_destroy(queue) }
-            let options = rd_kafka_AdminOptions_new(handle.pointer, RD_KAFKA_ADMIN_OP_CREATETOPICS)
-            defer { rd_kafka_AdminOptions_destroy(options) }
-            rd_kafka_AdminOptions_set_operation_timeout(options, ms, &errstr, errstr.count)
-            rd_kafka_AdminOptions_set_request_timeout(options, ms, &errstr, errstr.count)
-            newTopics.withUnsafeMutableBufferPointer { rd_kafka_CreateTopics(handle.pointer, $0.baseAddress, $0.count, options, queue) }
-            guard let event = rd_kafka_queue_poll(queue, ms + 1000) else {
-                throw KafkaError(code: RD_KAFKA_RESP_ERR__TIMED_OUT.rawValue, message: "no answer in time", operation: "create topics")
-            }
-            defer { rd_kafka_event_destroy(event) }
-            if rd_kafka_event_error(event) != RD_KAFKA_RESP_ERR_NO_ERROR {
-                throw KafkaError(rd_kafka_event_error(event), operation: "create topics")
-            }
-            let result = rd_kafka_event_CreateTopics_result(event)
-            var count = 0
-            guard let topics = rd_kafka_CreateTopics_result_topics(result, &count) else { return }
-            for i in 0..<count {
-                let err = rd_kafka_topic_result_error(topics[i])
-                if err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS { continue }
-                let name = String(cString: rd_kafka_topic_result_name(topics[i]))
-                let message = rd_kafka_topic_result_error_string(topics[i]).map { String(cString: $0) } ?? String(cString: rd_kafka_err2str(err))
-                throw KafkaError(code: err.rawValue, message: message, operation: "create topic \(name)")
+            try Self.adminRequest(handle.pointer, RD_KAFKA_ADMIN_OP_CREATETOPICS, "create topics", timeoutMillis: ms) { options, queue in
+                newTopics.withUnsafeMutableBufferPointer { rd_kafka_CreateTopics(handle.pointer, $0.baseAddress, $0.count, options, queue) }
+            } results: { event in
+                let result = rd_kafka_event_CreateTopics_result(event)
+                var count = 0
+                guard let topics = rd_kafka_CreateTopics_result_topics(result, &count) else { return }
+                for i in 0..<count {
+                    let err = rd_kafka_topic_result_error(topics[i])
+                    if err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS { continue }
+                    let name = String(cString: rd_kafka_topic_result_name(topics[i]))
+                    let message = rd_kafka_topic_result_error_string(topics[i]).map { String(cString: $0) } ?? String(cString: rd_kafka_err2str(err))
+                    throw KafkaError(code: err.rawValue, message: message, operation: "create topic \(name)")
+                }
             }
         }
         // A created topic's partitions become visible in metadata shortly after creation.
@@ -115,33 +105,46 @@ public final class KafkaAdmin: @unchecked Sendable {
         let handle = SendableHandle(self.handle)
         let ms = Int32(clamping: timeout.inMilliseconds)
         try await onOwnThread("kafka-delete-topics") {
-            var errstr = [CChar](repeating: 0, count: 512)
             var deleted: [OpaquePointer?] = names.map { rd_kafka_DeleteTopic_new($0) }
             defer { deleted.forEach { rd_kafka_DeleteTopic_destroy($0) } }
-            let queue = rd_kafka_queue_new(handle.pointer)
-            defer { rd_kafka_queue_destroy(queue) }
-            let options = rd_kafka_AdminOptions_new(handle.pointer, RD_KAFKA_ADMIN_OP_DELETETOPICS)
-            defer { rd_kafka_AdminOptions_destroy(options) }
-            rd_kafka_AdminOptions_set_operation_timeout(options, ms, &errstr, errstr.count)
-            rd_kafka_AdminOptions_set_request_timeout(options, ms, &errstr, errstr.count)
-            deleted.withUnsafeMutableBufferPointer { rd_kafka_DeleteTopics(handle.pointer, $0.baseAddress, $0.count, options, queue) }
-            guard let event = rd_kafka_queue_poll(queue, ms + 1000) else {
-                throw KafkaError(code: RD_KAFKA_RESP_ERR__TIMED_OUT.rawValue, message: "no answer in time", operation: "delete topics")
-            }
-            defer { rd_kafka_event_destroy(event) }
-            if rd_kafka_event_error(event) != RD_KAFKA_RESP_ERR_NO_ERROR {
-                throw KafkaError(rd_kafka_event_error(event), operation: "delete topics")
-            }
-            let result = rd_kafka_event_DeleteTopics_result(event)
-            var count = 0
-            guard let topics = rd_kafka_DeleteTopics_result_topics(result, &count) else { return }
-            for i in 0..<count {
-                let err = rd_kafka_topic_result_error(topics[i])
-                if err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART { continue }
-                let name = String(cString: rd_kafka_topic_result_name(topics[i]))
-                throw KafkaError(code: err.rawValue, message: String(cString: rd_kafka_err2str(err)), operation: "delete topic \(name)")
+            try Self.adminRequest(handle.pointer, RD_KAFKA_ADMIN_OP_DELETETOPICS, "delete topics", timeoutMillis: ms) { options, queue in
+                deleted.withUnsafeMutableBufferPointer { rd_kafka_DeleteTopics(handle.pointer, $0.baseAddress, $0.count, options, queue) }
+            } results: { event in
+                let result = rd_kafka_event_DeleteTopics_result(event)
+                var count = 0
+                guard let topics = rd_kafka_DeleteTopics_result_topics(result, &count) else { return }
+                for i in 0..<count {
+                    let err = rd_kafka_topic_result_error(topics[i])
+                    if err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART { continue }
+                    let name = String(cString: rd_kafka_topic_result_name(topics[i]))
+                    throw KafkaError(code: err.rawValue, message: String(cString: rd_kafka_err2str(err)), operation: "delete topic \(name)")
+                }
             }
         }
+    }
+
+    /// One admin request, on the calling (dedicated) thread: options carrying the timeout, a
+    /// private queue, `send` to issue the request on them, then the single result event it
+    /// answers with, checked for a request-wide error before `results` reads it per topic.
+    private static func adminRequest(_ handle: OpaquePointer, _ op: rd_kafka_admin_op_t, _ operation: String, timeoutMillis ms: Int32,
+                                     send: (OpaquePointer?, OpaquePointer?) -> Void,
+                                     results: (OpaquePointer) throws -> Void) throws {
+        var errstr = [CChar](repeating: 0, count: 512)
+        let queue = rd_kafka_queue_new(handle)
+        defer { rd_kafka_queue_destroy(queue) }
+        let options = rd_kafka_AdminOptions_new(handle, op)
+        defer { rd_kafka_AdminOptions_destroy(options) }
+        rd_kafka_AdminOptions_set_operation_timeout(options, ms, &errstr, errstr.count)
+        rd_kafka_AdminOptions_set_request_timeout(options, ms, &errstr, errstr.count)
+        send(options, queue)
+        guard let event = rd_kafka_queue_poll(queue, ms + 1000) else {
+            throw KafkaError(code: RD_KAFKA_RESP_ERR__TIMED_OUT.rawValue, message: "no answer in time", operation: operation)
+        }
+        defer { rd_kafka_event_destroy(event) }
+        if rd_kafka_event_error(event) != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaError(rd_kafka_event_error(event), operation: operation)
+        }
+        try results(event)
     }
 
     /// Low and high watermarks (high = the next offset to be written) of each partition.

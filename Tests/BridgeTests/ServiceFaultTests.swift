@@ -190,14 +190,7 @@ struct FaultRun {
 
     /// The contract's aggregates over what the input topics hold, in partition order.
     func referenceFold() async throws -> ReferenceFold {
-        var fold = ReferenceFold()
-        for input in InputTopic.allCases {
-            let read = try await TopicReader.readAll([configuration.topics.name(of: input)], configuration: configuration)
-            for (_, records) in read.sorted(by: { $0.key < $1.key }) {
-                for r in records { _ = fold.apply(topic: input, partition: r.partition, offset: r.offset, key: r.key, value: r.value) }
-            }
-        }
-        return fold
+        try await ReferenceFold.ofInputs(configuration)
     }
 
     func export(_ source: String, _ table: String) async throws -> [String] {

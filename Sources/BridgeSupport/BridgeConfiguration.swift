@@ -23,7 +23,7 @@ public struct BridgeConfiguration: Sendable {
 
     public struct Tuning: Sendable {
         /// A batch closes at this many records…
-        public var batchSize: Int = 5000
+        public var batchSize: Int = 20000
         /// …or when no more records arrive within this wait.
         public var batchWaitMillis: Int = 100
         /// Contact groups of a batch processed concurrently (one Redis connection each).

@@ -28,7 +28,7 @@ struct PathsReport {
 
     func section(machine: String, command: String, date: Date) -> String {
         let day = ISO8601DateFormatter.string(from: date, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
-        var text = [Self.begin, "", "Command (release build, embedded services up; shared with other test runs, so noisy):", "",
+        var text = [Self.begin, "", "Command (release build, embedded services up, nothing else running on the machine):", "",
                     "    \(command)", "", "Machine: \(machine). One run on \(day).", "", table, ""]
         text += notes.map { "- \($0)" }
         text += ["", Self.end]

@@ -5,26 +5,26 @@ import Testing
 /// report that loads in a browser.
 @Suite(.sharedMachine) struct DemoTests {
     @Test func demoTellsTheWholeStory() async throws {
-        let env = try await TestEnvironment.make()
-        defer { Task { await env.dropDatabase() } }
-        let reports = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(env.prefix)")
-        let output = try await env.bridge.run(["demo", "--contacts", "200", "--events", "3000", "--seed", "5", "--report-dir", reports.path])
-        let lines = output.split(separator: "\n").map(String.init)
-        // A clean round first, then the injected discrepancy found and named, then clean again.
-        let rounds = lines.filter { $0.contains("round ") && $0.contains("compared") }
-        #expect(rounds.first?.contains(": clean") == true, "\(rounds)")
-        #expect(rounds.contains { $0.contains("1 discrepancies") })
-        #expect(lines.contains { $0.contains("found: contact_summary key") && $0.contains("field messages_sent") })
-        #expect(rounds.last?.contains(": clean") == true)
-        #expect(lines.contains { $0.contains("gate: open") })
-        #expect(lines.contains { $0.contains("shadow 0% -> canary 10%") })
-        let report = reports.appendingPathComponent("latest.html")
-        #expect(lines.contains { $0.contains("HTML report: \(report.path)") })
-        let html = try String(contentsOf: report, encoding: .utf8)
-        // Self-contained: no scripts, stylesheets or images fetched from anywhere (the SVG
-        // namespace URI is an identifier, not a fetch).
-        let fetched = ["src=", "href=\"http", "url(", "@import", "<script"].filter { html.contains($0) }
-        #expect(html.contains("<svg") && fetched.isEmpty, "self-contained, found \(fetched)")
-        try screenshot(url: report.absoluteString, name: "comparison-report.png")
+        try await withTestEnvironment { env in
+            let reports = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(env.prefix)")
+            let output = try await env.bridge.run(["demo", "--contacts", "200", "--events", "3000", "--seed", "5", "--report-dir", reports.path])
+            let lines = output.split(separator: "\n").map(String.init)
+            // A clean round first, then the injected discrepancy found and named, then clean again.
+            let rounds = lines.filter { $0.contains("round ") && $0.contains("compared") }
+            #expect(rounds.first?.contains(": clean") == true, "\(rounds)")
+            #expect(rounds.contains { $0.contains("1 discrepancies") })
+            #expect(lines.contains { $0.contains("found: contact_summary key") && $0.contains("field messages_sent") })
+            #expect(rounds.last?.contains(": clean") == true)
+            #expect(lines.contains { $0.contains("gate: open") })
+            #expect(lines.contains { $0.contains("shadow 0% -> canary 10%") })
+            let report = reports.appendingPathComponent("latest.html")
+            #expect(lines.contains { $0.contains("HTML report: \(report.path)") })
+            let html = try String(contentsOf: report, encoding: .utf8)
+            // Self-contained: no scripts, stylesheets or images fetched from anywhere (the SVG
+            // namespace URI is an identifier, not a fetch).
+            let fetched = ["src=", "href=\"http", "url(", "@import", "<script"].filter { html.contains($0) }
+            #expect(html.contains("<svg") && fetched.isEmpty, "self-contained, found \(fetched)")
+            try screenshot(url: report.absoluteString, name: "comparison-report.png")
+        }
     }
 }

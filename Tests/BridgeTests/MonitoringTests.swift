@@ -1,54 +1,52 @@
+import BridgeTestSupport
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Testing
 
 /// `bridge run` serves /metrics, /healthz, /status and a status page on BRIDGE_HTTP, and stops
 /// cleanly on SIGTERM.
 @Suite(.sharedMachine) struct MonitoringTests {
     @Test func runServesMetricsHealthStatusAndAPage() async throws {
-        let env = try await TestEnvironment.make()
-        defer { Task { await env.dropDatabase() } }
-        try await env.bridge.run(["generate", "--contacts", "50", "--events", "500", "--seed", "41"])
-        let port = Int.random(in: 30_000...39_999)
-        var bridge = env.bridge
-        bridge.environment["BRIDGE_HTTP"] = "127.0.0.1:\(port)"
-        let (process, _, err) = try bridge.start(["run", "--legacy", "--stream"])
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        let base = "http://127.0.0.1:\(port)"
+        try await withTestEnvironment { env in
+            try await env.bridge.run(["generate", "--contacts", "50", "--events", "500", "--seed", "41"])
+            let port = Int.random(in: 30_000...39_999)
+            var bridge = env.bridge
+            bridge.environment["BRIDGE_HTTP"] = "127.0.0.1:\(port)"
+            let (process, _, err) = try bridge.start(["run", "--legacy", "--stream"])
+            defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+            let base = "http://127.0.0.1:\(port)"
 
-        // Healthy once both paths have caught up (bounded wait: joining the group takes a while).
-        var health: (Int, String) = (0, "")
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            health = (try? await get(base + "/healthz")) ?? (0, "")
-            if health.0 == 200, let status = try? await get(base + "/status"), caughtUp(status.1) { break }
-            try await Task.sleep(for: .milliseconds(500))
+            // Healthy once both paths have caught up (bounded wait: joining the group takes a while).
+            var health: (Int, String) = (0, "")
+            let deadline = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < deadline {
+                health = (try? await get(base + "/healthz")) ?? (0, "")
+                if health.0 == 200, let status = try? await get(base + "/status"), caughtUp(status.1) { break }
+                try await Task.sleep(for: .milliseconds(500))
+            }
+            #expect(health.0 == 200, "healthz: \(health.1); bridge stderr: \(String(decoding: (try? Data(contentsOf: err)) ?? Data(), as: UTF8.self).suffix(800))")
+
+            let status = try await get(base + "/status")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(status.1.utf8)) as? [String: Any])
+            #expect(json["healthy"] as? Bool == true)
+            let paths = try #require(json["paths"] as? [[String: Any]])
+            #expect(Set(paths.compactMap { $0["path"] as? String }) == ["legacy", "stream"])
+            #expect(paths.allSatisfy { ($0["running_here"] as? Bool) == true })
+            #expect(!status.1.contains("bridge:bridge@"), "the status never shows a password")
+
+            let metrics = try await get(base + "/metrics")
+            #expect(metrics.0 == 200)
+            #expect(metrics.1.contains("bridge_records_consumed_total"))
+            #expect(metrics.1.contains("bridge_lag_records"))
+            #expect(metrics.1.contains("bridge_service_up"))
+
+            let page = try await get(base + "/")
+            #expect(page.0 == 200 && page.1.contains("<h1>SQL-to-stream bridge</h1>") && page.1.contains("healthy"))
+            try screenshot(url: base + "/", name: "status-page.png")
+
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "graceful shutdown on SIGTERM")
         }
-        #expect(health.0 == 200, "healthz: \(health.1); bridge stderr: \(String(decoding: (try? Data(contentsOf: err)) ?? Data(), as: UTF8.self).suffix(800))")
-
-        let status = try await get(base + "/status")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(status.1.utf8)) as? [String: Any])
-        #expect(json["healthy"] as? Bool == true)
-        let paths = try #require(json["paths"] as? [[String: Any]])
-        #expect(Set(paths.compactMap { $0["path"] as? String }) == ["legacy", "stream"])
-        #expect(paths.allSatisfy { ($0["running_here"] as? Bool) == true })
-        #expect(!status.1.contains("bridge:bridge@"), "the status never shows a password")
-
-        let metrics = try await get(base + "/metrics")
-        #expect(metrics.0 == 200)
-        #expect(metrics.1.contains("bridge_records_consumed_total"))
-        #expect(metrics.1.contains("bridge_lag_records"))
-        #expect(metrics.1.contains("bridge_service_up"))
-
-        let page = try await get(base + "/")
-        #expect(page.0 == 200 && page.1.contains("<h1>SQL-to-stream bridge</h1>") && page.1.contains("healthy"))
-        try screenshot(url: base + "/", name: "status-page.png")
-
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "graceful shutdown on SIGTERM")
     }
 
     /// Both paths running here, with records applied and no lag.
@@ -58,11 +56,13 @@ import Testing
         return paths.allSatisfy { ($0["lag_total"] as? Int) == 0 && (($0["records"] as? Int) ?? 0) > 0 }
     }
 
+    /// `url` is `http://127.0.0.1:<port><path>`.
     func get(_ url: String) async throws -> (Int, String) {
-        var request = URLRequest(url: URL(string: url)!)
-        request.timeoutInterval = 10
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+        let rest = url.dropFirst("http://127.0.0.1:".count)
+        let slash = rest.firstIndex(of: "/") ?? rest.endIndex
+        let port = try #require(Int(rest[..<slash]), "not a loopback URL: \(url)")
+        let result = try await LoopbackHTTP.get(port: port, path: rest[slash...].isEmpty ? "/" : String(rest[slash...]))
+        return (result.code, result.body)
     }
 }
 

@@ -2,9 +2,6 @@ import BridgeModel
 import BridgeSupport
 import BridgeTestSupport
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import KafkaClient
 import Testing
 
@@ -74,7 +71,6 @@ import Testing
         defer { broker.remove() }
         try await broker.start()
         let database = try await TestDatabase.create(tag: "fault_\(UInt32.random(in: 0...UInt32.max))", migrated: false)
-        defer { Task { await database.drop() } }
         let run = try await FaultRun.make(postgresURL: database.url, kafkaBrokers: broker.address)
         try await run.bridge.run(["migrate"])
         try await run.bridge.run(["topics"])
@@ -118,6 +114,7 @@ import Testing
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "graceful shutdown on SIGTERM: \(run.stderr(err))")
+        await database.drop()
     }
 }
 
@@ -171,10 +168,7 @@ struct FaultRun {
     }
 
     func get(_ path: String) async throws -> (code: Int, body: String) {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(httpPort)\(path)")!)
-        request.timeoutInterval = 10
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+        try await LoopbackHTTP.get(port: httpPort, path: path)
     }
 
     /// Polls `condition` every half second until it holds or the bound passes (a guard against

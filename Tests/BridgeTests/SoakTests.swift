@@ -1,9 +1,7 @@
 import BridgeModel
 import BridgeSupport
+import BridgeTestSupport
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Testing
 
 /// A load soak: the legacy and the stream path, each in its own `bridge run` process, under a
@@ -205,10 +203,8 @@ import Testing
 
     /// The lag and applied records of `path` as the process on `port` reports them in /status.
     func status(port: Int, path: String) async -> (lag: Int, records: Int)? {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/status")!)
-        request.timeoutInterval = 10
-        guard let (data, _) = try? await URLSession.shared.data(for: request),
-              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+        guard let (_, body) = try? await LoopbackHTTP.get(port: port, path: "/status"),
+              let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
               let paths = json["paths"] as? [[String: Any]],
               let mine = paths.first(where: { $0["path"] as? String == path }),
               let lag = mine["lag_total"] as? Int else { return nil }

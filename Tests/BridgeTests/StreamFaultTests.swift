@@ -7,89 +7,89 @@ import Testing
 /// several instances in one consumer group, one of them killed.
 @Suite(.sharedMachine) struct StreamFaultTests {
     @Test func redisRestartedWithoutItsLastWritesEndsExact() async throws {
-        let env = try await TestEnvironment.make()
-        defer { Task { await env.dropDatabase() } }
-        let redis = try PrivateRedis()
-        try await redis.start()
-        defer { Task { await redis.remove() } }
-        var bridge = env.bridge
-        bridge.environment["BRIDGE_REDIS_URL"] = redis.url
+        try await withTestEnvironment { env in
+            let redis = try PrivateRedis()
+            try await redis.start()
+            defer { Task { await redis.remove() } }
+            var bridge = env.bridge
+            bridge.environment["BRIDGE_REDIS_URL"] = redis.url
 
-        try await bridge.run(["generate", "--contacts", "200", "--events", "4000", "--seed", "21"])
-        try await bridge.run(["run", "--stream", "--exit-when-idle"])
-        // Past Redis' one-second fsync interval, the files hold everything applied so far.
-        try await Task.sleep(for: .milliseconds(1500))
-        let snapshot = try redis.snapshot()
+            try await bridge.run(["generate", "--contacts", "200", "--events", "4000", "--seed", "21"])
+            try await bridge.run(["run", "--stream", "--exit-when-idle"])
+            // Past Redis' one-second fsync interval, the files hold everything applied so far.
+            try await Task.sleep(for: .milliseconds(1500))
+            let snapshot = try redis.snapshot()
 
-        try await bridge.run(["generate", "--contacts", "200", "--events", "3000", "--seed", "22"])
-        try await bridge.run(["run", "--stream", "--exit-when-idle"])
-        // Kafka's committed offsets are now past the second workload; Redis is about to forget it.
-        try await redis.stop()
-        try redis.restore(snapshot)
-        try await redis.start()
+            try await bridge.run(["generate", "--contacts", "200", "--events", "3000", "--seed", "22"])
+            try await bridge.run(["run", "--stream", "--exit-when-idle"])
+            // Kafka's committed offsets are now past the second workload; Redis is about to forget it.
+            try await redis.stop()
+            try redis.restore(snapshot)
+            try await redis.start()
 
-        let fold = try await env.referenceFold()
-        let expectedContacts = fold.contactSummaryRows.map(\.json)
-        let afterLoss = try await bridge.run(["export", "--source", "stream", "--table", "contact_summary"]).split(separator: "\n").map(String.init)
-        #expect(afterLoss != expectedContacts, "the restart really lost writes (otherwise this test proves nothing)")
+            let fold = try await env.referenceFold()
+            let expectedContacts = fold.contactSummaryRows.map(\.json)
+            let afterLoss = try await bridge.run(["export", "--source", "stream", "--table", "contact_summary"]).split(separator: "\n").map(String.init)
+            #expect(afterLoss != expectedContacts, "the restart really lost writes (otherwise this test proves nothing)")
 
-        try await bridge.run(["run", "--stream", "--exit-when-idle"])
-        let contacts = try await bridge.run(["export", "--source", "stream", "--table", "contact_summary"]).split(separator: "\n").map(String.init)
-        let days = try await bridge.run(["export", "--source", "stream", "--table", "campus_daily"]).split(separator: "\n").map(String.init)
-        #expect(contacts == expectedContacts, "first difference: \(firstDifference(contacts, expectedContacts))")
-        #expect(days == fold.campusDailyRows.map(\.json), "first difference: \(firstDifference(days, fold.campusDailyRows.map(\.json)))")
-        let published = try await env.lastPublished(env.configuration.topics.contactSummaryStream)
-        #expect(published == Dictionary(uniqueKeysWithValues: fold.contactSummaryRows.map { ($0.contactId, $0.json) }))
+            try await bridge.run(["run", "--stream", "--exit-when-idle"])
+            let contacts = try await bridge.run(["export", "--source", "stream", "--table", "contact_summary"]).split(separator: "\n").map(String.init)
+            let days = try await bridge.run(["export", "--source", "stream", "--table", "campus_daily"]).split(separator: "\n").map(String.init)
+            #expect(contacts == expectedContacts, "first difference: \(firstDifference(contacts, expectedContacts))")
+            #expect(days == fold.campusDailyRows.map(\.json), "first difference: \(firstDifference(days, fold.campusDailyRows.map(\.json)))")
+            let published = try await env.lastPublished(env.configuration.topics.contactSummaryStream)
+            #expect(published == Dictionary(uniqueKeysWithValues: fold.contactSummaryRows.map { ($0.contactId, $0.json) }))
+        }
     }
 
     /// Two and three instances in one consumer group; one is killed -9 while they work and its
     /// partitions move to the others; the rest stop on SIGTERM. The result must be one clean run's.
     @Test(arguments: [2, 3])
     func instancesSharingTheGroupOneKilledGiveTheSameAggregates(instances: Int) async throws {
-        let env = try await TestEnvironment.make()
-        defer { Task { await env.dropDatabase() } }
-        try await env.bridge.run(["generate", "--contacts", "300", "--events", "12000", "--seed", "31"])
+        try await withTestEnvironment { env in
+            try await env.bridge.run(["generate", "--contacts", "300", "--events", "12000", "--seed", "31"])
 
-        var running: [(process: Process, err: URL)] = []
-        for _ in 0..<instances {
-            let (process, _, err) = try env.bridge.start(["run", "--stream", "--no-http"])
-            running.append((process, err))
-        }
-        // They join (about one session timeout), share the partitions and work; then one dies.
-        try await Task.sleep(for: .seconds(8))
-        let victim = running.removeFirst().process
-        kill(victim.processIdentifier, SIGKILL)
-        victim.waitUntilExit()
-        try await env.bridge.run(["generate", "--contacts", "300", "--events", "4000", "--seed", "32"])
+            var running: [(process: Process, err: URL)] = []
+            for _ in 0..<instances {
+                let (process, _, err) = try env.bridge.start(["run", "--stream", "--no-http"])
+                running.append((process, err))
+            }
+            // They join (about one session timeout), share the partitions and work; then one dies.
+            try await Task.sleep(for: .seconds(8))
+            let victim = running.removeFirst().process
+            kill(victim.processIdentifier, SIGKILL)
+            victim.waitUntilExit()
+            try await env.bridge.run(["generate", "--contacts", "300", "--events", "4000", "--seed", "32"])
 
-        let fold = try await env.referenceFold()
-        let expectedContacts = fold.contactSummaryRows.map(\.json)
-        let expectedDays = fold.campusDailyRows.map(\.json)
-        var contacts: [String] = []
-        var days: [String] = []
-        // The instances run until told to stop: wait (bounded) until the store has caught up.
-        let deadline = ContinuousClock.now + .seconds(120)
-        while ContinuousClock.now < deadline {
-            contacts = try await env.bridge.run(["export", "--source", "stream", "--table", "contact_summary"]).split(separator: "\n").map(String.init)
-            days = try await env.bridge.run(["export", "--source", "stream", "--table", "campus_daily"]).split(separator: "\n").map(String.init)
-            if contacts == expectedContacts && days == expectedDays { break }
-            try await Task.sleep(for: .seconds(2))
-        }
-        #expect(contacts == expectedContacts, "first difference: \(firstDifference(contacts, expectedContacts))")
-        #expect(days == expectedDays, "first difference: \(firstDifference(days, expectedDays))")
+            let fold = try await env.referenceFold()
+            let expectedContacts = fold.contactSummaryRows.map(\.json)
+            let expectedDays = fold.campusDailyRows.map(\.json)
+            var contacts: [String] = []
+            var days: [String] = []
+            // The instances run until told to stop: wait (bounded) until the store has caught up.
+            let deadline = ContinuousClock.now + .seconds(120)
+            while ContinuousClock.now < deadline {
+                contacts = try await env.bridge.run(["export", "--source", "stream", "--table", "contact_summary"]).split(separator: "\n").map(String.init)
+                days = try await env.bridge.run(["export", "--source", "stream", "--table", "campus_daily"]).split(separator: "\n").map(String.init)
+                if contacts == expectedContacts && days == expectedDays { break }
+                try await Task.sleep(for: .seconds(2))
+            }
+            #expect(contacts == expectedContacts, "first difference: \(firstDifference(contacts, expectedContacts))")
+            #expect(days == expectedDays, "first difference: \(firstDifference(days, expectedDays))")
 
-        // SIGTERM is a graceful shutdown: the remaining instances leave the group and exit 0.
-        for (process, err) in running {
-            kill(process.processIdentifier, SIGTERM)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\(String(decoding: (try? Data(contentsOf: err)) ?? Data(), as: UTF8.self).suffix(800))")
+            // SIGTERM is a graceful shutdown: the remaining instances leave the group and exit 0.
+            for (process, err) in running {
+                kill(process.processIdentifier, SIGTERM)
+                process.waitUntilExit()
+                #expect(process.terminationStatus == 0, "\(String(decoding: (try? Data(contentsOf: err)) ?? Data(), as: UTF8.self).suffix(800))")
+            }
+            // A contact is only ever written by the instance owning its partition, so the last
+            // value published per contact is its final row; campus-days are shared, and each
+            // instance re-reads and re-publishes them until they settle (StreamProcessor.settle).
+            let published = try await env.lastPublished(env.configuration.topics.contactSummaryStream)
+            #expect(published == Dictionary(uniqueKeysWithValues: fold.contactSummaryRows.map { ($0.contactId, $0.json) }))
+            let publishedDays = try await env.lastPublished(env.configuration.topics.campusDailyStream)
+            #expect(publishedDays == Dictionary(uniqueKeysWithValues: fold.campusDailyRows.map { ($0.key.kafkaKey, $0.json) }))
         }
-        // A contact is only ever written by the instance owning its partition, so the last
-        // value published per contact is its final row; campus-days are shared, and each
-        // instance re-reads and re-publishes them until they settle (StreamProcessor.settle).
-        let published = try await env.lastPublished(env.configuration.topics.contactSummaryStream)
-        #expect(published == Dictionary(uniqueKeysWithValues: fold.contactSummaryRows.map { ($0.contactId, $0.json) }))
-        let publishedDays = try await env.lastPublished(env.configuration.topics.campusDailyStream)
-        #expect(publishedDays == Dictionary(uniqueKeysWithValues: fold.campusDailyRows.map { ($0.key.kafkaKey, $0.json) }))
     }
 }

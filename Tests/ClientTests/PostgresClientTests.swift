@@ -50,7 +50,6 @@ import Testing
         defer { client.close() }
         let table = self.table
         try await client.query("CREATE TABLE \(table) (id int primary key)")
-        defer { Task { try? await PostgresClient(url: url).query("DROP TABLE IF EXISTS \(table)") } }
         struct Boom: Error {}
         await #expect(throws: Boom.self) {
             try await client.withConnection { conn in

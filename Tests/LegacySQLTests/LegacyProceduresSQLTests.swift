@@ -8,7 +8,6 @@ import Testing
 @Suite struct LegacyProceduresSQLTests {
     @Test func storedProceduresMatchHandComputedRows() async throws {
         let services = try await IsolatedServices.make()
-        defer { Task { await services.tearDown() } }
         let script = TestDatabase.packageRoot.appendingPathComponent("migrations/tests/legacy_procedures_test.sql")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -21,5 +20,6 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "psql failed:\n\(text.suffix(3000))")
         #expect(text.contains("checks passed"), "the script reports its checks:\n\(text.suffix(1000))")
+        await services.tearDown()
     }
 }

@@ -161,7 +161,7 @@ import Testing
               FROM bridge.comparison_rounds r ORDER BY r.id
             """)
         var problems: [String] = []
-        for r in try rows.map({ $0 }) {
+        for r in rows.map({ $0 }) {
             let id = try r.int(0)
             if try r.bool(1) { problems.append("round \(id): a summary column is null") }
             if try !r.bool(2) { problems.append("round \(id): report does not carry its id") }

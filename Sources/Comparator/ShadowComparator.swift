@@ -68,6 +68,11 @@ public struct ShadowComparator: Sendable {
         let legacyExport = LegacyExport(postgres: postgres)
         let before = try await digests.position()
         guard before.inFlight.isEmpty else { return .notAtCut(reason: "stream batch in flight") }
+        // A cheap look first: when the legacy path is elsewhere, the sums could not be used and
+        // walking a million contacts for them would only delay the full read.
+        guard Self.sameOffsets(try await legacyExport.appliedOffsets(), before.appliedOffsets) else {
+            return .notAtCut(reason: "paths at different offsets")
+        }
 
         // Both sides sum concurrently, each on its own client thread. The stream's sums and
         // campus-days (few: campuses times days, read whole) lie between two looks at its

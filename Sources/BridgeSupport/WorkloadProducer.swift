@@ -20,12 +20,21 @@ public struct WorkloadProducer: Sendable {
         try generator.generate { record in
             all.append(OutgoingRecord(topic: topics.name(of: record.topic), key: record.key, value: record.value))
         }
+        return try await Self.send(all, with: producer, rate: rate, progress: progress)
+    }
+
+    /// Sends `records` in acknowledged chunks of 5,000, or paced to `rate` records/s in chunks
+    /// of a tenth of a second. Returns the number sent; `progress` gets (sent, total,
+    /// records/s) about once a second and at the end.
+    @discardableResult
+    public static func send(_ records: [OutgoingRecord], with producer: KafkaProducer, rate: Double? = nil,
+                            progress: @Sendable (Int, Int, Double) -> Void = { _, _, _ in }) async throws -> Int {
         let chunkSize = rate.map { max(1, min(5000, Int($0 / 10))) } ?? 5000
         let start = ContinuousClock.now
         var lastReport = start
         var sent = 0
-        for chunkStart in stride(from: 0, to: all.count, by: chunkSize) {
-            let chunk = Array(all[chunkStart..<min(chunkStart + chunkSize, all.count)])
+        for chunkStart in stride(from: 0, to: records.count, by: chunkSize) {
+            let chunk = Array(records[chunkStart..<min(chunkStart + chunkSize, records.count)])
             try await producer.send(chunk)
             sent += chunk.count
             if let rate {
@@ -35,11 +44,11 @@ public struct WorkloadProducer: Sendable {
             }
             if ContinuousClock.now - lastReport >= .seconds(1) {
                 lastReport = ContinuousClock.now
-                progress(sent, all.count, Double(sent) / (ContinuousClock.now - start).inSeconds)
+                progress(sent, records.count, Double(sent) / (ContinuousClock.now - start).inSeconds)
             }
         }
         let seconds = (ContinuousClock.now - start).inSeconds
-        progress(sent, all.count, seconds > 0 ? Double(sent) / seconds : 0)
+        progress(sent, records.count, seconds > 0 ? Double(sent) / seconds : 0)
         return sent
     }
 }

@@ -56,23 +56,6 @@ enum BenchTopics {
         return all
     }
 
-    /// Produces in chunks of 5,000 (acknowledged), or paced to `rate` records/s in chunks of a
-    /// tenth of a second, the way `WorkloadProducer` paces `bridge generate --rate`.
-    static func produce(_ records: [OutgoingRecord], with producer: KafkaProducer, rate: Double? = nil) async throws {
-        let chunkSize = rate.map { max(1, min(5000, Int($0 / 10))) } ?? 5000
-        let start = ContinuousClock.now
-        var sent = 0
-        for chunkStart in stride(from: 0, to: records.count, by: chunkSize) {
-            let chunk = Array(records[chunkStart..<min(chunkStart + chunkSize, records.count)])
-            try await producer.send(chunk)
-            sent += chunk.count
-            if let rate {
-                let due = start + .milliseconds(Int(Double(sent) / rate * 1000))
-                if due > ContinuousClock.now { try await Task.sleep(until: due) }
-            }
-        }
-    }
-
     /// Sum of the high watermarks of a topic: only used to see whether output still grows.
     static func highWatermarkSum(_ topic: String, admin: KafkaAdmin) async throws -> Int64 {
         let marks = try await admin.watermarks(try await admin.partitions(of: topic))

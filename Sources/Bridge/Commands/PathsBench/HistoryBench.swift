@@ -103,7 +103,7 @@ struct HistoryBench {
                                 next: inout [TopicPartition: Int64]) async throws -> [KafkaRecord] {
         let generator = WorkloadGenerator(contacts: contacts, events: events, seed: seed, invalidShare: 0)
         let records = try BenchTopics.generated(generator, topics: configuration.topics, skipInitialContacts: continuation)
-        try await BenchTopics.produce(records, with: producer)
+        try await WorkloadProducer.send(records, with: producer)
         let read = try await BenchTopics.read(configuration.topics.inputs, from: next, configuration: configuration)
         next = BenchTopics.nextOffsets(after: read, merging: next)
         return read

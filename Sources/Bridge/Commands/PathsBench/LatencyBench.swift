@@ -33,7 +33,7 @@ struct LatencyBench {
         let warmUp = Array(records[..<min(contacts, records.count)])
         let steady = Array(records[warmUp.count...])
         let producer = try KafkaProducer(configuration: config.kafka)
-        try await BenchTopics.produce(warmUp, with: producer)
+        try await WorkloadProducer.send(warmUp, with: producer)
 
         let child = try ChildProcess(ChildProcess.bridgeExecutable, ["run", "--stream", "--no-http"],
                                      environment: scope.environment(for: config))
@@ -43,7 +43,7 @@ struct LatencyBench {
             progress("latency: waiting for the stream path to take the warm-up")
             try await waitUntilStable(output, admin: admin, child: child, atLeast: 1, quiet: .seconds(2), limit: .seconds(180))
             progress(String(format: "latency: producing %d records at %.0f records/s", steady.count, rate))
-            try await BenchTopics.produce(steady, with: producer, rate: rate)
+            try await WorkloadProducer.send(steady, with: producer, rate: rate)
             try await waitUntilStable(output, admin: admin, child: child, atLeast: 1, quiet: .seconds(3), limit: .seconds(120))
             child.samplePeak()
             child.terminate()

@@ -99,7 +99,7 @@ struct PathsBench: AsyncParsableCommand {
         let producer = try KafkaProducer(configuration: stream.kafka)
         let input = try BenchTopics.generated(WorkloadGenerator(contacts: sizes.contacts, events: sizes.events, seed: seed), topics: stream.topics)
         say("producing \(input.count) records")
-        try await BenchTopics.produce(input, with: producer)
+        try await WorkloadProducer.send(input, with: producer)
         await producer.close()
         let ceiling = BrokerCeiling(kcat: kcat, configuration: stream)
         let kcatRead = try await ceiling.read(stream.topics.inputs, records: input.count)
@@ -141,7 +141,7 @@ struct PathsBench: AsyncParsableCommand {
             let producer = try KafkaProducer(configuration: legacy.kafka)
             let legacyInput = try BenchTopics.generated(WorkloadGenerator(contacts: legacyContacts, events: sizes.legacyEvents, seed: seed),
                                                         topics: legacy.topics)
-            try await BenchTopics.produce(legacyInput, with: producer)
+            try await WorkloadProducer.send(legacyInput, with: producer)
             await producer.close()
             say("legacy path over \(legacyInput.count) records")
             let legacyRun = try await ChildProcess(bridge, ["run", "--legacy", "--exit-when-idle", "--no-http"],

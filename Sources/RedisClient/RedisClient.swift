@@ -30,6 +30,16 @@ public final class RedisClient: Sendable {
         try await withConnection { try $0.pipeline(commands) }
     }
 
+    /// The requests in one round trip (see `RedisConnection.execute`); replies in request order.
+    public func execute(_ requests: [RedisRequest]) async throws -> [RedisReply] {
+        try await withConnection { try $0.execute(requests) }
+    }
+
+    /// Same, for a caller that is itself on a dedicated thread (a librdkafka callback).
+    public func executeBlocking(_ requests: [RedisRequest]) throws -> [RedisReply] {
+        try withConnectionBlocking { try $0.execute(requests) }
+    }
+
     /// Deletes every key matching a glob pattern (e.g. `prefix*`), walking the keyspace with
     /// SCAN so the server is never blocked by one huge KEYS call. Returns how many were deleted.
     @discardableResult

@@ -90,6 +90,67 @@ public final class RedisConnection {
         return replies
     }
 
+    /// Sends all requests in one write and reads all replies (one round trip), loading the
+    /// scripts this connection has not loaded yet in the same write. Replies come in request
+    /// order; a transaction's reply is `EXEC`'s.
+    ///
+    /// A script that the server forgot between its load and its call (`SCRIPT FLUSH` by someone
+    /// else) did not run: it is loaded again and run once more, after the pipeline's other requests.
+    public func execute(_ requests: [RedisRequest]) throws -> [RedisReply] {
+        var replies = try executeOnce(requests)
+        let forgotten = requests.indices.filter {
+            if case .script = requests[$0], case .error(let m) = replies[$0], m.hasPrefix("NOSCRIPT") { true } else { false }
+        }
+        if !forgotten.isEmpty {
+            let again = try executeOnce(forgotten.map { requests[$0] })
+            for (i, reply) in zip(forgotten, again) { replies[i] = reply }
+        }
+        return replies
+    }
+
+    private func executeOnce(_ requests: [RedisRequest]) throws -> [RedisReply] {
+        if requests.isEmpty { return [] }
+        var commands: [[[UInt8]]] = []
+        commands.reserveCapacity(requests.count + 2)
+        var loading: [String: RedisScript] = [:]
+        for request in requests {
+            if case .script(let script, _, _) = request, !loadedScripts.contains(script.sha1) { loading[script.sha1] = script }
+        }
+        for script in loading.values { commands.append([Array("SCRIPT".utf8), Array("LOAD".utf8), Array(script.source.utf8)]) }
+        // Where each request's own reply sits in the pipeline's replies.
+        var replyIndex: [Int] = []
+        replyIndex.reserveCapacity(requests.count)
+        for request in requests {
+            switch request {
+            case .command(let args):
+                replyIndex.append(commands.count)
+                commands.append(args)
+            case .script(let script, let keys, let args):
+                replyIndex.append(commands.count)
+                commands.append([Array("EVALSHA".utf8), Array(script.sha1.utf8), Array(String(keys.count).utf8)] + keys + args)
+            case .transaction(let queued):
+                commands.append([Array("MULTI".utf8)])
+                commands += queued
+                replyIndex.append(commands.count)
+                commands.append([Array("EXEC".utf8)])
+            }
+        }
+        let replies = try pipeline(commands)
+        for (i, sha) in loading.keys.enumerated() {
+            let loaded = try replies[i].check()
+            guard loaded.string == sha else {
+                throw RedisServerError(message: "SCRIPT LOAD returned \(String(describing: loaded.string)), expected \(sha)")
+            }
+            loadedScripts.insert(sha)
+        }
+        for (request, index) in zip(requests, replyIndex) {
+            if case .script(let script, _, _) = request, case .error(let m) = replies[index], m.hasPrefix("NOSCRIPT") {
+                loadedScripts.remove(script.sha1)
+            }
+        }
+        return replyIndex.map { replies[$0] }
+    }
+
     // MARK: - Connection management
 
     private func liveContext() throws -> UnsafeMutablePointer<redisContext> {

@@ -41,6 +41,33 @@ import Testing
         #expect(open.isEmpty, "closed connections still open: \(open)")
     }
 
+    /// Commands, script calls (loaded on first use and again when the server forgot them) and transactions
+    /// in one pipeline, each reply where its request was.
+    @Test func executeMixesCommandsScriptsAndTransactions() async throws {
+        let client = try await RedisClient(configuration: try RedisConfiguration(url: url))
+        defer { client.close() }
+        let key = prefix + "{exec}:h"
+        let script = RedisScript(source: "return redis.call('HINCRBY', KEYS[1], 'n', ARGV[1])")
+        let requests: [RedisRequest] = [
+            .command(["HSET", key, "n", "1"]),
+            .script(script, keys: [Array(key.utf8)], args: [Array("10".utf8)]),
+            .transaction([["HINCRBY", key, "n", "100"].map { Array($0.utf8) }, ["HGET", key, "n"].map { Array($0.utf8) }]),
+            .transaction([["HINCRBY", key, "n"].map { Array($0.utf8) }]),
+        ]
+        let replies = try await client.execute(requests)
+        #expect(replies.count == 4)
+        #expect(replies[0] == .integer(1))
+        #expect(replies[1] == .integer(11))
+        #expect(replies[2] == .array([.integer(111), .bulk(Array("111".utf8))]))
+        guard case .error(let refused) = replies[3] else { Issue.record("a wrong-arity command must abort its transaction: \(replies[3])"); return }
+        #expect(refused.hasPrefix("EXECABORT"))
+
+        // Forgotten by the server (a restart, or SCRIPT FLUSH): loaded again and run once.
+        _ = try await client.command(["SCRIPT", "FLUSH"])
+        #expect(try await client.execute([.script(script, keys: [Array(key.utf8)], args: [Array("1".utf8)])]) == [.integer(112)])
+        _ = try await client.command(["DEL", key])
+    }
+
     @Test func binarySafeArguments() async throws {
         let client = try await RedisClient(configuration: try RedisConfiguration(url: url))
         defer { client.close() }

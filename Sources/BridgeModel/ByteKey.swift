@@ -1,21 +1,21 @@
 /// A string used as a dictionary or set key with byte-wise identity and order (see `ByteString`),
 /// so that two ids that are canonically equivalent but spelled with different bytes stay two ids.
-struct ByteKey: Hashable, Comparable, Sendable {
-    let string: String
+public struct ByteKey: Hashable, Comparable, Sendable {
+    public let string: String
 
-    init(_ string: String) {
+    public init(_ string: String) {
         self.string = string
     }
 
-    static func == (lhs: ByteKey, rhs: ByteKey) -> Bool {
+    public static func == (lhs: ByteKey, rhs: ByteKey) -> Bool {
         ByteString.equal(lhs.string, rhs.string)
     }
 
-    static func < (lhs: ByteKey, rhs: ByteKey) -> Bool {
+    public static func < (lhs: ByteKey, rhs: ByteKey) -> Bool {
         ByteString.less(lhs.string, rhs.string)
     }
 
-    func hash(into hasher: inout Hasher) {
+    public func hash(into hasher: inout Hasher) {
         ByteString.hash(string, into: &hasher)
     }
 }

@@ -4,14 +4,14 @@
 /// equals "e\u{301}" and ordering follows normalised scalars. PostgreSQL `text` equality, Redis
 /// keys, Kafka keys and the contract's tie-breaks are all byte-wise, so every identity or ordering
 /// in this model that must agree with them goes through here instead.
-enum ByteString {
+public enum ByteString {
     @inline(__always)
-    static func equal(_ a: String, _ b: String) -> Bool {
+    public static func equal(_ a: String, _ b: String) -> Bool {
         compare(a, b) == 0
     }
 
     @inline(__always)
-    static func equal(_ a: String?, _ b: String?) -> Bool {
+    public static func equal(_ a: String?, _ b: String?) -> Bool {
         switch (a, b) {
         case (nil, nil): return true
         case let (a?, b?): return equal(a, b)
@@ -20,12 +20,12 @@ enum ByteString {
     }
 
     @inline(__always)
-    static func less(_ a: String, _ b: String) -> Bool {
+    public static func less(_ a: String, _ b: String) -> Bool {
         compare(a, b) < 0
     }
 
     /// memcmp order, shorter prefix first: the order of PostgreSQL's "C" collation and of Redis.
-    static func compare(_ a: String, _ b: String) -> Int {
+    public static func compare(_ a: String, _ b: String) -> Int {
         let fast = a.utf8.withContiguousStorageIfAvailable { pa in
             b.utf8.withContiguousStorageIfAvailable { pb in compare(pa, pb) }
         }
@@ -35,7 +35,7 @@ enum ByteString {
         }
     }
 
-    static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+    public static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
         let n = min(a.count, b.count)
         for i in 0..<n where a[i] != b[i] {
             return a[i] < b[i] ? -1 : 1
@@ -44,7 +44,7 @@ enum ByteString {
     }
 
     /// Hashes the bytes plus the length, so that consecutive fields cannot run into each other.
-    static func hash(_ s: String, into hasher: inout Hasher) {
+    public static func hash(_ s: String, into hasher: inout Hasher) {
         let done: Void? = s.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
         if done == nil {
             for byte in s.utf8 { hasher.combine(byte) }
@@ -52,7 +52,7 @@ enum ByteString {
         hasher.combine(s.utf8.count)
     }
 
-    static func hash(_ s: String?, into hasher: inout Hasher) {
+    public static func hash(_ s: String?, into hasher: inout Hasher) {
         if let s {
             hasher.combine(true)
             hash(s, into: &hasher)

@@ -17,19 +17,25 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// store: Redis or PostgreSQL). Return `KafkaOffset.stored` to use the group's commit.
     public typealias StartOffsets = @Sendable ([TopicPartition]) throws -> [TopicPartition: Int64]
 
+    /// Runs on the consumer's thread inside the rebalance callback, before the partitions are
+    /// given up, so a caller with work in flight can finish (and commit) it first. It may block.
+    public typealias WillRevoke = @Sendable ([TopicPartition]) -> Void
+
     public struct Options: Sendable {
         public var groupId: String
         public var topics: [String]
         public var startOffsets: StartOffsets?
+        public var willRevoke: WillRevoke?
         public var onRebalance: (@Sendable (RebalanceEvent) -> Void)?
         /// librdkafka properties for this consumer only (session.timeout.ms, fetch sizes, ...).
         public var properties: [String: String]
 
-        public init(groupId: String, topics: [String], startOffsets: StartOffsets? = nil,
+        public init(groupId: String, topics: [String], startOffsets: StartOffsets? = nil, willRevoke: WillRevoke? = nil,
                     onRebalance: (@Sendable (RebalanceEvent) -> Void)? = nil, properties: [String: String] = [:]) {
             self.groupId = groupId
             self.topics = topics
             self.startOffsets = startOffsets
+            self.willRevoke = willRevoke
             self.onRebalance = onRebalance
             self.properties = properties
         }
@@ -69,7 +75,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         properties.merge(options.properties) { _, new in new }
         let conf = try makeConf(properties)
         KafkaDiagnostics.install(on: conf)
-        context = ConsumerContext(startOffsets: options.startOffsets, onRebalance: options.onRebalance)
+        context = ConsumerContext(startOffsets: options.startOffsets, willRevoke: options.willRevoke, onRebalance: options.onRebalance)
         contextRef = Unmanaged.passRetained(context)
         rd_kafka_conf_set_opaque(conf, contextRef.toOpaque())
         rd_kafka_conf_set_rebalance_cb(conf) { rk, err, partitions, opaque in
@@ -101,25 +107,32 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
     }
 
-    /// Returns up to `maxRecords` records, waiting at most `maxWait` for the first one and then
-    /// taking only what is already fetched (no extra latency once data flows). Records of
-    /// partitions revoked while polling are dropped: this member no longer owns them.
-    public func poll(maxRecords: Int, maxWait: Duration) async throws -> [KafkaRecord] {
+    /// Returns up to `maxRecords` records, waiting at most `maxWait` for the first one. After
+    /// the first record it keeps collecting for at most `maxAge` (measured from that record), so
+    /// a batch closes when full or when its first record is `maxAge` old; with `maxAge` zero it
+    /// takes only what is already fetched. Records of partitions revoked while polling are
+    /// dropped: this member no longer owns them.
+    public func poll(maxRecords: Int, maxWait: Duration, maxAge: Duration = .zero) async throws -> [KafkaRecord] {
         let handle = SendableHandle(self.handle)
         let context = self.context
-        let waitMs = Int(maxWait.inMilliseconds)
+        let waitNanos = UInt64(max(0, maxWait.inMilliseconds)) * 1_000_000
+        let ageNanos = UInt64(max(0, maxAge.inMilliseconds)) * 1_000_000
         return try await thread.run {
             var records: [KafkaRecord] = []
             records.reserveCapacity(min(maxRecords, 4096))
             let generation = context.generation
-            let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(waitMs) * 1_000_000
+            // Until the first record: the wait; from then on: the first record's age.
+            var deadline = DispatchTime.now().uptimeNanoseconds + waitNanos
             while records.count < maxRecords {
                 if let error = context.takeError() { throw error }
                 let now = DispatchTime.now().uptimeNanoseconds
-                let timeout = records.isEmpty ? Int32(now >= deadline ? 0 : (deadline - now) / 1_000_000) : 0
+                let timeout = Int32(now >= deadline ? 0 : (deadline - now) / 1_000_000)
                 guard let message = rd_kafka_consumer_poll(handle.pointer, timeout) else {
-                    if records.isEmpty && DispatchTime.now().uptimeNanoseconds < deadline { continue }
+                    if DispatchTime.now().uptimeNanoseconds < deadline { continue }
                     break
+                }
+                if records.isEmpty && message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                    deadline = DispatchTime.now().uptimeNanoseconds + ageNanos
                 }
                 defer { rd_kafka_message_destroy(message) }
                 let err = message.pointee.err
@@ -157,6 +170,18 @@ public final class KafkaConsumer: @unchecked Sendable {
                 throw KafkaError(err, operation: "commit")
             }
         }
+    }
+
+    /// Commits the given next-offsets without waiting for the broker's answer. Callable from any
+    /// thread (librdkafka queues the request), so it never waits behind a poll or a rebalance
+    /// callback; for callers whose own store decides where to resume, for whom Kafka's commit only
+    /// feeds lag monitoring. A failed commit is reported in librdkafka's log.
+    public func commitWithoutWaiting(_ offsets: [TopicPartition: Int64]) {
+        if offsets.isEmpty { return }
+        let list = PartitionList.make(offsets.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        // Under the lock that `close` takes before it destroys the handle.
+        closeLock.withLock { if !closed { _ = rd_kafka_commit(handle, list, 1) } }
     }
 
     /// The group's committed offsets for the given partitions (nil where none).
@@ -296,6 +321,7 @@ public struct RebalanceEvent: Sendable, Hashable {
 final class ConsumerContext: @unchecked Sendable {
     private let lock = NSLock()
     private let startOffsets: KafkaConsumer.StartOffsets?
+    private let willRevoke: KafkaConsumer.WillRevoke?
     private let onRebalance: (@Sendable (RebalanceEvent) -> Void)?
     private var owned: Set<TopicPartition> = []
     private var starts: [TopicPartition: Int64] = [:]
@@ -305,8 +331,10 @@ final class ConsumerContext: @unchecked Sendable {
     private var generationCounter = 0
     private var ended: Set<TopicPartition> = []
 
-    init(startOffsets: KafkaConsumer.StartOffsets?, onRebalance: (@Sendable (RebalanceEvent) -> Void)?) {
+    init(startOffsets: KafkaConsumer.StartOffsets?, willRevoke: KafkaConsumer.WillRevoke?,
+         onRebalance: (@Sendable (RebalanceEvent) -> Void)?) {
         self.startOffsets = startOffsets
+        self.willRevoke = willRevoke
         self.onRebalance = onRebalance
     }
 
@@ -360,6 +388,7 @@ final class ConsumerContext: @unchecked Sendable {
             rd_kafka_assign(rk, partitions)
             onRebalance?(event)
         } else {
+            willRevoke?(tps.sorted())
             let event = RebalanceEvent(kind: .revoked, partitions: tps.sorted(), startOffsets: [:])
             lock.withLock {
                 owned = []

@@ -105,3 +105,17 @@ public func onOwnThread<T: Sendable>(_ name: String, _ body: @escaping @Sendable
         thread.start()
     }
 }
+
+/// Runs async work and blocks the calling thread until it ends. Only for code that runs on a
+/// dedicated thread and must answer synchronously (a librdkafka rebalance callback), never from
+/// a task: the work itself runs on the cooperative pool, which a blocked pool thread would starve.
+public func waitBlocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let box = ResultBox<T>()
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
+        done.signal()
+    }
+    done.wait()
+    return try box.result!.get()
+}

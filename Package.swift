@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.0.0"),
     ],
     targets: [
         // C libraries, found with pkg-config.
@@ -59,8 +60,11 @@ let package = Package(
 
         // The legacy path: stored procedures in PostgreSQL driven by a Kafka worker.
         .target(name: "LegacySQL", dependencies: ["BridgeSupport"], swiftSettings: strict),
-        // The stream path: batches folded into per-contact state in Redis.
-        .target(name: "StreamAgg", dependencies: ["BridgeSupport"], swiftSettings: strict),
+        // The stream path: batches folded in process into per-partition state in Redis, one
+        // fenced atomic commit per partition and batch, stages overlapped.
+        .target(name: "StreamAgg", dependencies: ["BridgeSupport",
+                                                  .product(name: "AsyncAlgorithms", package: "swift-async-algorithms")],
+                swiftSettings: strict),
 
         // The shadow comparator: both stores compared key by key at a consistent cut; rounds
         // stored in PostgreSQL; reports as JSON, Markdown and self-contained HTML.

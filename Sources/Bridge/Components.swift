@@ -34,7 +34,7 @@ struct Components {
             add(upstream.track(try await LegacyPath.makeService(configuration: config, exitWhenIdle: exitWhenIdle, logger: logger)))
         }
         if stream {
-            add(upstream.track(try await StreamPath.makeService(configuration: config, exitWhenIdle: exitWhenIdle, logger: logger)))
+            add(upstream.track(StreamEngine(configuration: config, exitWhenIdle: exitWhenIdle, logger: logger)))
         }
         if router {
             add(try await ServingRouter.make(configuration: config, exitWhenIdle: exitWhenIdle, logger: logger,

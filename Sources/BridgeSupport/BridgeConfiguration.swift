@@ -21,13 +21,33 @@ public struct BridgeConfiguration: Sendable {
     public var partitions: Int
     public var tuning: Tuning
 
+    /// Consumer group names that differ from the defaults (`<prefix>stream`, `<prefix>legacy`,
+    /// `<prefix>router`), from BRIDGE_STREAM_GROUP, BRIDGE_LEGACY_GROUP, BRIDGE_ROUTER_GROUP. The
+    /// paths resume from their own stores, so a path can move to a new group without losing its
+    /// place (the way out of a consumer group a broker wedged; docs/operations.md).
+    public var groupOverrides = GroupOverrides()
+
+    public struct GroupOverrides: Sendable {
+        public var stream: String?
+        public var legacy: String?
+        public var router: String?
+        public init() {}
+    }
+
+    public var streamGroup: String { groupOverrides.stream ?? topics.streamGroup }
+    public var legacyGroup: String { groupOverrides.legacy ?? topics.legacyGroup }
+    public var routerGroup: String { groupOverrides.router ?? topics.routerGroup }
+
     public struct Tuning: Sendable {
         /// A batch closes at this many records…
         public var batchSize: Int = 20000
-        /// …or when no more records arrive within this wait.
+        /// …or this long after its first record (the stream path; the legacy path takes what is
+        /// fetched when its first record arrives).
+        public var batchMaxAgeMillis: Int = 30
+        /// How long a poll waits for a batch's first record before it checks for shutdown and idleness.
         public var batchWaitMillis: Int = 100
-        /// Contact groups of a batch processed concurrently (one Redis connection each).
-        public var streamParallelism: Int = 4
+        /// Contact rows (and as many campus-day shares) the stream path keeps in memory per process.
+        public var streamCacheRows: Int = 200_000
         public var sessionTimeoutMillis: Int = 10000
         /// Seconds between two rounds of `bridge run --shadow`.
         public var shadowIntervalSeconds: Int = 30
@@ -80,7 +100,11 @@ public struct BridgeConfiguration: Sendable {
         if let n = try int("BRIDGE_PARTITIONS", 1...1024) { config.partitions = n }
         if let n = try int("BRIDGE_BATCH_SIZE", 1...1_000_000) { config.tuning.batchSize = n }
         if let n = try int("BRIDGE_BATCH_WAIT_MS", 0...60_000) { config.tuning.batchWaitMillis = n }
-        if let n = try int("BRIDGE_STREAM_PARALLELISM", 1...64) { config.tuning.streamParallelism = n }
+        if let n = try int("BRIDGE_BATCH_MAX_AGE_MS", 1...60_000) { config.tuning.batchMaxAgeMillis = n }
+        if let n = try int("BRIDGE_STREAM_CACHE_ROWS", 1...100_000_000) { config.tuning.streamCacheRows = n }
+        config.groupOverrides.stream = value("BRIDGE_STREAM_GROUP")
+        config.groupOverrides.legacy = value("BRIDGE_LEGACY_GROUP")
+        config.groupOverrides.router = value("BRIDGE_ROUTER_GROUP")
         if let n = try int("BRIDGE_SESSION_TIMEOUT_MS", 1000...300_000) { config.tuning.sessionTimeoutMillis = n }
         if let n = try int("BRIDGE_SHADOW_INTERVAL_SECONDS", 1...86_400) { config.tuning.shadowIntervalSeconds = n }
         return config

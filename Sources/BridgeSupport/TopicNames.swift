@@ -20,6 +20,7 @@ public struct TopicNames: Sendable, Hashable {
         inputs + [contactSummaryStream, campusDailyStream, contactSummaryLegacy, contactSummaryServing, deadLetter]
     }
 
+    /// The default consumer group names (`BridgeConfiguration` says which are in force).
     public var legacyGroup: String { prefix + "legacy" }
     public var streamGroup: String { prefix + "stream" }
     public var routerGroup: String { prefix + "router" }

@@ -9,11 +9,16 @@ public struct ComparatorSettings: Sendable {
     /// are listed and stored per round; all of them are counted.
     public var sampleLimit: Int
     public var rules: ComparisonRules
+    /// Every this many rounds, `bridge run --shadow` verifies the stream's maintained digest sums
+    /// by recomputing them from its stored rows (slower: every row is read), so a row changed
+    /// behind the stream engine's back is still found. 0 never verifies.
+    public var verifyEvery: Int
 
-    public init(graceSeconds: Double = 60, sampleLimit: Int = 100, rules: ComparisonRules = ComparisonRules()) {
+    public init(graceSeconds: Double = 60, sampleLimit: Int = 100, rules: ComparisonRules = ComparisonRules(), verifyEvery: Int = 10) {
         self.graceSeconds = graceSeconds
         self.sampleLimit = sampleLimit
         self.rules = rules
+        self.verifyEvery = verifyEvery
     }
 
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ComparatorSettings {
@@ -30,6 +35,12 @@ public struct ComparatorSettings: Sendable {
                 throw ComparisonRules.Invalid(variable: "BRIDGE_COMPARE_SAMPLE_LIMIT", reason: "\"\(text)\" is not a positive integer")
             }
             settings.sampleLimit = n
+        }
+        if let text = value("BRIDGE_COMPARE_VERIFY_EVERY") {
+            guard let n = Int(text), n >= 0 else {
+                throw ComparisonRules.Invalid(variable: "BRIDGE_COMPARE_VERIFY_EVERY", reason: "\"\(text)\" is not a non-negative integer")
+            }
+            settings.verifyEvery = n
         }
         settings.rules = try ComparisonRules.parse(ignore: value("BRIDGE_COMPARE_IGNORE"),
                                                    tolerance: value("BRIDGE_COMPARE_TOLERANCE"))

@@ -12,25 +12,19 @@ public struct ConsistentCut: Sendable {
 
     public let partitions: [TopicPartition: PartitionState]
     let messageEventsTopic: String
-    /// Set when some stream contact holds message events of a batch in flight, which may
-    /// already have changed campus-day counters.
-    let messageEventsInFlight: Bool
 
-    public init(partitions: [TopicPartition: PartitionState], messageEventsTopic: String, messageEventsInFlight: Bool) {
+    public init(partitions: [TopicPartition: PartitionState], messageEventsTopic: String) {
         self.partitions = partitions
         self.messageEventsTopic = messageEventsTopic
-        self.messageEventsInFlight = messageEventsInFlight
     }
 
-    /// A contact's verdict from the partitions holding its records (known to either path) and
-    /// the stream's per-contact metadata (last applied offset per partition).
-    public func contact(partitions held: [TopicPartition], streamLastApplied: [TopicPartition: Int64]) -> Verdict {
+    /// A contact's verdict from the partitions holding its records (known to either path).
+    public func contact(partitions held: [TopicPartition]) -> Verdict {
         var behind = false
         var stale = false
         for tp in held {
             let state = partitions[tp] ?? PartitionState(partition: tp, legacy: 0, stream: 0, streamSettled: true)
-            let inFlight = (streamLastApplied[tp] ?? -1) >= state.stream
-            if !state.atCut || inFlight {
+            if !state.atCut {
                 behind = true
                 if state.stale { stale = true }
             }
@@ -42,7 +36,7 @@ public struct ConsistentCut: Sendable {
     /// at the cut.
     public var campusDays: Verdict {
         let events = partitions.values.filter { $0.partition.topic == messageEventsTopic }
-        if events.allSatisfy(\.atCut) && !messageEventsInFlight { return .compare }
+        if events.allSatisfy(\.atCut) { return .compare }
         return events.contains { !$0.atCut && $0.stale } ? .stale : .lagging
     }
 

@@ -42,8 +42,10 @@ public enum JSONReport {
 
     static func method(_ m: ComparisonMethod) -> String {
         switch m {
-        case let .checksums(buckets, read):
-            object([("name", JSONText.string(m.name)), ("buckets", String(buckets)), ("buckets_read", String(read))])
+        case let .checksums(buckets, read, verification):
+            object([("name", JSONText.string(m.name)), ("buckets", String(buckets)), ("buckets_read", String(read)),
+                    ("verified", verification == nil ? "false" : "true"),
+                    ("drifted_buckets", verification.map { String($0.driftedBuckets) } ?? "null")])
         case let .full(reason):
             object([("name", JSONText.string(m.name)), ("reason", JSONText.string(reason))])
         }

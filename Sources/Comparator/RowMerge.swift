@@ -19,15 +19,18 @@ struct RowMerge {
         self.sampleLimit = sampleLimit
     }
 
-    mutating func contacts(legacy: [ContactSummaryRow], legacyPartitions: [[TopicPartition]], stream: [StoredContact]) {
+    /// `streamPartitions` names, for a stream row, the input partitions its partition pair
+    /// covers (both topics' partition p).
+    mutating func contacts(legacy: [ContactSummaryRow], legacyPartitions: [[TopicPartition]], stream: [StreamContact],
+                           streamPartitions: (Int32) -> [TopicPartition]) {
         var i = 0, j = 0
         while i < legacy.count || j < stream.count {
             let order = i == legacy.count ? 1 : (j == stream.count ? -1 : ByteOrder.compare(legacy[i].contactId, stream[j].row.contactId))
             let l = order <= 0 ? legacy[i] : nil
             let s = order >= 0 ? stream[j] : nil
             var held = order <= 0 ? legacyPartitions[i] : []
-            if let s { held += s.lastApplied.keys }
-            let verdict = cut.contact(partitions: Array(Set(held)), streamLastApplied: s?.lastApplied ?? [:])
+            if let s { held += streamPartitions(s.partition) }
+            let verdict = cut.contact(partitions: Array(Set(held)))
             let key = l?.contactId ?? s!.row.contactId
             compare(.contactSummary, key: key, verdict: verdict, legacy: l, stream: s?.row)
             if order <= 0 { i += 1 }

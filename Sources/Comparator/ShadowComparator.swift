@@ -25,12 +25,14 @@ public struct ShadowComparator: Sendable {
 
     /// Runs and stores one round; the returned round carries its id. Checksummed when both
     /// paths stand at the same offsets (the common case once they keep up), else a full read.
-    public func round() async throws -> ComparisonRound {
+    /// `verify` recomputes the stream's bucket sums from its rows instead of trusting the sums
+    /// its commits maintain (slower; finds rows changed behind the stream engine's back).
+    public func round(verify: Bool = false) async throws -> ComparisonRound {
         let clock = ContinuousClock()
         let started = clock.now
         let startedAt = Self.now()
         let reading: Reading
-        switch try await checksummedReading() {
+        switch try await checksummedReading(verify: verify) {
         case .done(let r): reading = r
         case .notAtCut(let reason): reading = try await fullReading(reason: reason)
         }
@@ -58,69 +60,73 @@ public struct ShadowComparator: Sendable {
         case notAtCut(reason: String)
     }
 
-    /// Bucket sums first (`StreamDigests`, `LegacyDigestSQL`); rows only of buckets that differ.
-    /// Valid only when both stores reflect exactly the same offsets: then equal sums mean equal
-    /// rows, and every contact of an equal bucket counts as compared. Otherwise rows held back
-    /// by lag cannot be told apart without reading them, so the round reads everything.
-    func checksummedReading() async throws -> ChecksummedAttempt {
+    /// Bucket sums first (`StreamStore.digests`, `LegacyDigestSQL`); rows only of buckets that
+    /// differ. Valid only when both stores reflect exactly the same offsets: then equal sums mean
+    /// equal rows, and every contact of an equal bucket counts as compared. Otherwise rows held
+    /// back by lag cannot be told apart without reading them, so the round reads everything.
+    func checksummedReading(verify: Bool) async throws -> ChecksummedAttempt {
         let clock = ContinuousClock()
-        let digests = StreamDigests(redis: redis, prefix: topics.prefix)
+        let store = StreamStore(redis: redis, prefix: topics.prefix)
         let legacyExport = LegacyExport(postgres: postgres)
-        let before = try await digests.position()
-        guard before.inFlight.isEmpty else { return .notAtCut(reason: "stream batch in flight") }
-        // A cheap look first: when the legacy path is elsewhere, the sums could not be used and
-        // walking a million contacts for them would only delay the full read.
-        guard Self.sameOffsets(try await legacyExport.appliedOffsets(), before.appliedOffsets) else {
+        // Each partition's offsets, maintained sums and campus-day shares, read atomically.
+        let (digests, digestMillis) = try await Self.timed { try await store.digests() }
+        let streamOffsets = digests.reduce(into: [TopicPartition: Int64]()) { $0.merge($1.appliedOffsets) { $1 } }
+        let maintained = digests.reduce(into: [Int: Int64]()) { sums, digest in
+            for (bucket, sum) in digest.bucketSums { sums[bucket, default: 0] &+= sum }
+        }
+        // A cheap look first: when the legacy path is elsewhere the sums could not be used.
+        guard Self.sameOffsets(try await legacyExport.appliedOffsets(), streamOffsets) else {
             return .notAtCut(reason: "paths at different offsets")
         }
 
-        // Both sides sum concurrently, each on its own client thread. The stream's sums and
-        // campus-days (few: campuses times days, read whole) lie between two looks at its
-        // position: unchanged, with no batch in flight, means they describe exactly its offsets.
-        let streamOffsets = before.appliedOffsets
+        // Both sides concurrently, each on its own client thread.
         async let legacyRead = Self.timed { try await legacyExport.digestSums { Self.sameOffsets($0, streamOffsets) } }
-        async let streamRead = Self.timed {
-            let sums = try await digests.bucketSums()
-            let days = try await StreamExport(redis: self.redis, prefix: self.topics.prefix).campusDaily()
-            return (sums, days, try await digests.position())
+        async let streamRead = Self.timed { () -> [Int: Int64]? in
+            guard verify else { return maintained }
+            var recomputed: [Int: Int64] = [:]
+            for digest in digests {
+                for (bucket, sum) in try await store.recomputedSums(partition: digest.partition) { recomputed[bucket, default: 0] &+= sum }
+            }
+            // The walk is not atomic: it describes the offsets only if none moved meanwhile.
+            return try await store.appliedOffsets() == streamOffsets ? recomputed : nil
         }
         let (legacySums, legacyMillis) = try await legacyRead
-        let ((streamSums, streamDays, after), streamMillis) = try await streamRead
-        guard after == before else { return .notAtCut(reason: "stream moved while read") }
+        let (streamSums, verifyMillis) = try await streamRead
         guard let legacySums else { return .notAtCut(reason: "paths at different offsets") }
+        guard let streamSums else { return .notAtCut(reason: "stream moved while its sums were verified") }
+        let verification = verify ? SumVerification(driftedBuckets: Self.differingBuckets(maintained, streamSums).count) : nil
 
         // Rows only of buckets whose sums differ, read again at the same offsets.
-        let differing = Self.differingBuckets(legacy: legacySums.buckets, stream: streamSums)
+        let differing = Self.differingBuckets(legacySums.buckets.mapValues(\.sum), streamSums)
         let drillStarted = clock.now
         async let legacyRows = legacyExport.contacts(inBuckets: differing, at: legacySums.appliedOffsets)
-        async let streamRows = digests.contacts(inBuckets: differing)
+        async let streamRows = store.contacts(inBuckets: Set(differing))
         guard let legacy = try await legacyRows else { return .notAtCut(reason: "legacy moved while read") }
         let stream = try await streamRows
+        if !differing.isEmpty, try await store.appliedOffsets() != streamOffsets { return .notAtCut(reason: "stream moved while read") }
         let drillMillis = Self.millis(clock.now - drillStarted)
 
         let compareStarted = clock.now
         let states = try await observedStates(legacy: legacySums.appliedOffsets, stream: streamOffsets, unsettled: [])
-        // A stream contact read after the sums may have moved on since; its metadata then shows
-        // records past the offsets and the cut holds it back.
-        var merge = RowMerge(cut: cut(states, messageEventsInFlight: false), rules: settings.rules, sampleLimit: settings.sampleLimit)
+        var merge = RowMerge(cut: cut(states), rules: settings.rules, sampleLimit: settings.sampleLimit)
         let differingSet = Set(differing)
         merge.comparedByChecksum(.contactSummary, rows: legacySums.buckets.reduce(0) { total, bucket in
             differingSet.contains(bucket.key) ? total : total + Int(bucket.value.contacts)
         })
-        merge.contacts(legacy: legacy.contacts, legacyPartitions: legacy.partitions, stream: stream)
-        merge.campusDays(legacy: legacySums.campusDaily, stream: streamDays)
-        return .done(Reading(method: .checksums(buckets: StreamDigests.bucketCount, bucketsRead: differing.count),
+        merge.contacts(legacy: legacy.contacts, legacyPartitions: legacy.partitions, stream: stream, streamPartitions: pairPartitions)
+        merge.campusDays(legacy: legacySums.campusDaily, stream: PartitionDigest.campusDaily(digests))
+        return .done(Reading(method: .checksums(buckets: ContactDigest.bucketCount, bucketsRead: differing.count, verification: verification),
                              states: states, merge: merge, legacyMillis: legacyMillis + drillMillis,
-                             streamMillis: streamMillis + drillMillis, compareMillis: Self.millis(clock.now - compareStarted)))
+                             streamMillis: digestMillis + verifyMillis + drillMillis, compareMillis: Self.millis(clock.now - compareStarted)))
     }
 
     /// Both stores read whole, concurrently; every key gets its own verdict from the cut.
     func fullReading(reason: String) async throws -> Reading {
         let legacyExport = LegacyExport(postgres: postgres)
-        let streamExport = StreamExport(redis: redis, prefix: topics.prefix)
+        let store = StreamStore(redis: redis, prefix: topics.prefix)
         // Each store is read on its own client thread, so the two reads overlap.
         async let legacyRead = Self.timed { try await legacyExport.snapshot() }
-        async let streamRead = Self.timed { try await StreamSnapshot.read(streamExport) }
+        async let streamRead = Self.timed { try await StreamSnapshot.read(store) }
         let (legacy, legacyMillis) = try await legacyRead
         let (stream, streamMillis) = try await streamRead
 
@@ -128,12 +134,17 @@ public struct ShadowComparator: Sendable {
         let compareStarted = clock.now
         let states = try await observedStates(legacy: legacy.appliedOffsets, stream: stream.appliedOffsets,
                                               unsettled: stream.unsettled)
-        var merge = RowMerge(cut: cut(states, messageEventsInFlight: Self.eventsInFlight(stream, topic: topics.messageEvents)),
-                             rules: settings.rules, sampleLimit: settings.sampleLimit)
-        merge.contacts(legacy: legacy.contacts, legacyPartitions: legacy.contactPartitions, stream: stream.contacts)
+        var merge = RowMerge(cut: cut(states), rules: settings.rules, sampleLimit: settings.sampleLimit)
+        merge.contacts(legacy: legacy.contacts, legacyPartitions: legacy.contactPartitions, stream: stream.contacts,
+                       streamPartitions: pairPartitions)
         merge.campusDays(legacy: legacy.campusDaily, stream: stream.campusDaily)
         return Reading(method: .full(reason: reason), states: states, merge: merge, legacyMillis: legacyMillis,
                        streamMillis: streamMillis, compareMillis: Self.millis(clock.now - compareStarted))
+    }
+
+    /// The input partitions a stream partition pair covers.
+    private func pairPartitions(_ p: Int32) -> [TopicPartition] {
+        [TopicPartition(topics.contacts, p), TopicPartition(topics.messageEvents, p)]
     }
 
     /// The partitions' states, with those whose lag outlasted the grace period marked stale
@@ -146,9 +157,9 @@ public struct ShadowComparator: Sendable {
         return states
     }
 
-    private func cut(_ states: [PartitionState], messageEventsInFlight: Bool) -> ConsistentCut {
+    private func cut(_ states: [PartitionState]) -> ConsistentCut {
         ConsistentCut(partitions: Dictionary(uniqueKeysWithValues: states.map { ($0.partition, $0) }),
-                      messageEventsTopic: topics.messageEvents, messageEventsInFlight: messageEventsInFlight)
+                      messageEventsTopic: topics.messageEvents)
     }
 
     static func partitionStates(legacy: [TopicPartition: Int64], stream: [TopicPartition: Int64],
@@ -167,16 +178,8 @@ public struct ShadowComparator: Sendable {
     }
 
     /// Buckets whose sums differ (a bucket absent on one side sums to 0 there), sorted.
-    static func differingBuckets(legacy: [Int: BucketDigest], stream: [Int: Int64]) -> [Int] {
-        Set(legacy.keys).union(stream.keys).filter { (legacy[$0]?.sum ?? 0) != (stream[$0] ?? 0) }.sorted()
-    }
-
-    /// Whether some contact already holds message events past the recorded stream offsets (a
-    /// batch in flight), whose campus-day increments are then in Redis too.
-    static func eventsInFlight(_ stream: StreamSnapshot, topic: String) -> Bool {
-        stream.contacts.contains { contact in
-            contact.lastApplied.contains { tp, last in tp.topic == topic && last >= (stream.appliedOffsets[tp] ?? 0) }
-        }
+    static func differingBuckets(_ a: [Int: Int64], _ b: [Int: Int64]) -> [Int] {
+        Set(a.keys).union(b.keys).filter { (a[$0] ?? 0) != (b[$0] ?? 0) }.sorted()
     }
 
     static func timed<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> (T, Int64) {

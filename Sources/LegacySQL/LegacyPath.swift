@@ -14,7 +14,7 @@ public enum LegacyPath {
     public static func makeService(configuration: BridgeConfiguration, exitWhenIdle: Bool,
                                    logger: Logger) async throws -> InputLoop {
         let processor = try await makeProcessor(configuration: configuration, logger: logger)
-        return InputLoop(configuration: configuration, groupId: configuration.topics.legacyGroup,
+        return InputLoop(configuration: configuration, groupId: configuration.legacyGroup,
                          processor: processor, exitWhenIdle: exitWhenIdle, logger: logger)
     }
 

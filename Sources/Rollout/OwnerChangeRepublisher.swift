@@ -10,11 +10,11 @@ import StreamAgg
 ///
 /// A key needs it when its owner under the target position differs from its owner under any of
 /// the positions the serving topic may still reflect. Both stores are walked in chunks (keyset
-/// pages of PostgreSQL, SSCAN steps of Redis), so memory stays bounded whatever their size, and
+/// pages of PostgreSQL, HSCAN steps of Redis), so memory stays bounded whatever their size, and
 /// between chunks the caller may interrupt the walk when the rollout moved again.
 struct OwnerChangeRepublisher: Sendable {
     let legacy: LegacySummaryPages
-    let stream: StreamSummaryPages
+    let stream: StreamStore
     let producer: KafkaProducer
     let servingTopic: String
     let chunk: Int
@@ -50,17 +50,16 @@ struct OwnerChangeRepublisher: Sendable {
             }
         }
         if toStream {
-            var cursor = "0"
-            repeat {
-                let step = try await stream.ids(cursor: cursor)
-                let ids = step.ids.filter { moved($0, to: .stream) }
-                if !ids.isEmpty { try await send(try await stream.rows(ids), from: .stream, count: &fromStream) }
+            var cursor: StreamStore.PageCursor? = .start
+            while let at = cursor {
+                let step = try await stream.page(at)
+                try await send(step.rows.filter { moved($0.contactId, to: .stream) }, from: .stream, count: &fromStream)
                 cursor = step.next
-                if cursor != "0" {
+                if cursor != nil {
                     let now = try await check()
                     if now != target { return .interrupted(now) }
                 }
-            } while cursor != "0"
+            }
         }
         return .completed(legacy: fromLegacy, stream: fromStream)
     }

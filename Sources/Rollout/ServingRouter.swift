@@ -52,16 +52,16 @@ public struct ServingRouter: Service {
     public func run() async throws {
         let topics = configuration.topics
         let rollout = RolloutStore(postgres: postgres)
-        let servedStore = ServedPositionsStore(postgres: postgres, group: topics.routerGroup)
+        let servedStore = ServedPositionsStore(postgres: postgres, group: configuration.routerGroup)
         let republisher = OwnerChangeRepublisher(
             legacy: LegacySummaryPages(postgres: postgres),
-            stream: StreamSummaryPages(redis: redis, prefix: configuration.topicPrefix, chunk: chunk),
+            stream: StreamStore(redis: redis, prefix: configuration.topicPrefix, chunk: chunk),
             producer: producer, servingTopic: topics.contactSummaryServing, chunk: chunk, logger: logger)
         let metrics = RouterMetrics()
         let logger = self.logger
         let consumer = try KafkaConsumer(
             configuration: configuration.kafka,
-            options: .init(groupId: topics.routerGroup, topics: [topics.contactSummaryLegacy, topics.contactSummaryStream],
+            options: .init(groupId: configuration.routerGroup, topics: [topics.contactSummaryLegacy, topics.contactSummaryStream],
                            onRebalance: { event in
                                logger.info("router: partitions \(event.kind.rawValue)",
                                            metadata: ["partitions": "\(event.partitions.map(\.description).joined(separator: ","))"])

@@ -8,7 +8,7 @@ enum StreamError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case .unexpectedReply(let what, let reply): "stream path: unexpected Redis reply for \(what): \(reply)"
-        case .corruptState(let key, let field, let value): "stream path: Redis state of \(key) has \(field) = \"\(value)\", not a number"
+        case .corruptState(let key, let field, let value): "stream path: Redis state of \(key) has a \(field) it cannot read (\(value))"
         }
     }
 }

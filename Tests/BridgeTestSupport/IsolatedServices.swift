@@ -47,7 +47,7 @@ public struct IsolatedServices: Sendable {
                 group.addTask { try await LegacyPath.makeService(configuration: configuration, exitWhenIdle: true, logger: logger).run() }
             }
             if stream {
-                group.addTask { try await StreamPath.makeService(configuration: configuration, exitWhenIdle: true, logger: logger).run() }
+                group.addTask { try await StreamEngine(configuration: configuration, exitWhenIdle: true, logger: logger).run() }
             }
             try await group.waitForAll()
         }

@@ -8,7 +8,8 @@ import LegacySQL
 import Logging
 import PostgresClient
 import RedisClient
-import StreamAgg
+@testable import StreamAgg
+import Testing
 
 /// One test's private slice of the shared services: its own database, a unique prefix for
 /// topics, groups and Redis keys, and clients to reach them; both paths fed from one workload.
@@ -42,7 +43,19 @@ struct ComparatorTestEnvironment {
                          settings: ComparatorSettings(graceSeconds: graceSeconds, sampleLimit: 1000, rules: rules))
     }
 
-    func contactStateKey(_ contactId: String) -> String { "\(prefix)c:{\(contactId)}:s" }
+    /// Changes a contact's stored stream row the way a stray write would: the row only, not
+    /// the digest sums the engine maintains with it.
+    func rewriteStreamRow(_ contactId: String, _ change: (inout ContactAggregate) -> Void) async throws {
+        let store = StreamStore(redis: redis, prefix: prefix)
+        let found = try #require(try await store.contact(contactId))
+        let key = store.keyspace.partition(found.partition).rows
+        guard case .bulk(let bytes) = try await redis.execute([.command(["HGET", key, contactId])])[0],
+              var stored = StoredAggregate(decoding: bytes) else { throw TestFailure("no stored row for \(contactId)") }
+        change(&stored.aggregate)
+        _ = try await redis.execute([.command([Array("HSET".utf8), Array(key.utf8), Array(contactId.utf8), stored.encoded()])])[0].check()
+    }
+
+    struct TestFailure: Error { var message: String; init(_ m: String) { message = m } }
 
     func cleanUp() async {
         await services.tearDown(redis: redis)

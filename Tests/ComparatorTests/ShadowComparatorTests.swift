@@ -4,7 +4,7 @@ import Comparator
 import Foundation
 import KafkaClient
 import LegacySQL
-import StreamAgg
+@testable import StreamAgg
 import Testing
 
 /// The comparator against both real paths fed from one generated workload.
@@ -28,7 +28,7 @@ struct ShadowComparatorTests {
         #expect(round.legacyLag == 0 && round.streamLag == 0)
         #expect(round.id > 0)
         // Both stores at the same offsets: bucket sums agree everywhere, no row was read.
-        #expect(round.method == .checksums(buckets: StreamDigests.bucketCount, bucketsRead: 0))
+        #expect(round.method == .checksums(buckets: ContactDigest.bucketCount, bucketsRead: 0, verification: nil))
 
         // The rollout gate reads these columns directly.
         let stored = try await env.postgres.query(
@@ -55,7 +55,7 @@ struct ShadowComparatorTests {
         #expect(round.outcome.totalDiscrepancies == 1)
         let d = try #require(round.outcome.samples.first)
         #expect(d.table == .contactSummary && d.key == victim.contactId && d.kind == .valueMismatch)
-        #expect(round.method == .checksums(buckets: StreamDigests.bucketCount, bucketsRead: 1))
+        #expect(round.method == .checksums(buckets: ContactDigest.bucketCount, bucketsRead: 1, verification: nil))
         #expect(d.fields == [FieldDifference(field: "messages_sent", legacy: String(victim.messagesSent + 5),
                                              stream: String(victim.messagesSent))])
         let json = JSONReport.render(round)
@@ -83,26 +83,43 @@ struct ShadowComparatorTests {
         await env.cleanUp()
     }
 
-    @Test("a stream field changed with HSET: exactly one value_mismatch")
-    func redisWriteIsOneValueMismatch() async throws {
+    @Test("a stream row changed behind the engine's back: unseen by the maintained sums, one value_mismatch in a verifying round")
+    func redisWriteIsOneValueMismatchInAVerifyingRound() async throws {
         let env = try await ComparatorTestEnvironment()
         try await env.produce(contacts: 30, events: 300, seed: 3)
         try await env.run()
         let victim = try #require(try await LegacyExport(postgres: env.postgres).contactSummaries().dropFirst(5).first)
 
-        _ = try await env.redis.command(["HSET", env.contactStateKey(victim.contactId), "cp", "+19999999999"]).check()
-        let round = try await env.comparator().round()
+        try await env.rewriteStreamRow(victim.contactId) { $0.contact?.phone = "+19999999999" }
+        // The sums the commits maintain did not see the write: a checksummed round finds nothing.
+        let trusting = try await env.comparator().round()
+        #expect(trusting.clean)
+        #expect(trusting.method == .checksums(buckets: ContactDigest.bucketCount, bucketsRead: 0, verification: nil))
+
+        // A verifying round recomputes the sums from the stored rows.
+        let round = try await env.comparator().round(verify: true)
         #expect(round.consistent)
         #expect(round.outcome.totalDiscrepancies == 1)
         let d = try #require(round.outcome.samples.first)
         #expect(d.table == .contactSummary && d.key == victim.contactId && d.kind == .valueMismatch)
-        // The sums are computed from the stored rows, so a write behind the fold's back shows.
-        #expect(round.method == .checksums(buckets: StreamDigests.bucketCount, bucketsRead: 1))
+        #expect(round.method == .checksums(buckets: ContactDigest.bucketCount, bucketsRead: 1, verification: SumVerification(driftedBuckets: 1)))
         #expect(d.fields == [FieldDifference(field: "phone", legacy: JSONText.optionalString(victim.phone),
                                              stream: "\"+19999999999\"")])
+        #expect(JSONReport.render(round).contains("\"verified\":true,\"drifted_buckets\":1"))
 
-        let ignoring = try await env.comparator(rules: ComparisonRules(ignored: ["contact_summary.phone"])).round()
+        let ignoring = try await env.comparator(rules: ComparisonRules(ignored: ["contact_summary.phone"])).round(verify: true)
         #expect(ignoring.clean)
+        await env.cleanUp()
+    }
+
+    @Test("a verifying round over an untouched store: clean, nothing drifted, no row read")
+    func verifyingRoundOfACleanStore() async throws {
+        let env = try await ComparatorTestEnvironment()
+        try await env.produce(contacts: 40, events: 400, seed: 6)
+        try await env.run()
+        let round = try await env.comparator().round(verify: true)
+        #expect(round.clean, "unexpected: \(round.outcome.samples)")
+        #expect(round.method == .checksums(buckets: ContactDigest.bucketCount, bucketsRead: 0, verification: SumVerification(driftedBuckets: 0)))
         await env.cleanUp()
     }
 
@@ -136,7 +153,7 @@ struct ShadowComparatorTests {
         await env.cleanUp()
     }
 
-    @Test("SQL and Lua digest awkward rows alike: separators, Unicode, nulls, pre-1970 and far-future times")
+    @Test("SQL and Swift digest awkward rows alike: separators, Unicode, nulls, pre-1970 and far-future times")
     func digestsAgreeOnAwkwardRows() async throws {
         let env = try await ComparatorTestEnvironment()
         let topics = env.configuration.topics
@@ -175,7 +192,7 @@ struct ShadowComparatorTests {
         let round = try await env.comparator().round()
         #expect(round.clean, "unexpected: \(round.outcome.samples)")
         #expect(round.outcome.compared[.contactSummary] == 4)
-        #expect(round.method == .checksums(buckets: StreamDigests.bucketCount, bucketsRead: 0))
+        #expect(round.method == .checksums(buckets: ContactDigest.bucketCount, bucketsRead: 0, verification: nil))
         await env.cleanUp()
     }
 }

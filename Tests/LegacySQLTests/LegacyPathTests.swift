@@ -16,7 +16,7 @@ struct LegacyPathTests {
         let producer = try KafkaProducer(configuration: services.configuration.kafka)
         try await producer.send(workload.records)
         await producer.close()
-        return try await runLoop(services, groupId: services.configuration.topics.legacyGroup)
+        return try await runLoop(services, groupId: services.configuration.legacyGroup)
     }
 
     /// Runs an input loop with `exitWhenIdle` and returns how many records it was handed.

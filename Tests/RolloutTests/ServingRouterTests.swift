@@ -29,7 +29,7 @@ struct ServingRouterTests {
         let redis = try await RedisClient(configuration: try configuration.redis())
         defer { redis.close() }
         let legacy = try await LegacyExport(postgres: postgres).contactSummaries()
-        let stream = try await StreamExport(redis: redis, prefix: configuration.topicPrefix).contactSummaries()
+        let stream = try await StreamStore(redis: redis, prefix: configuration.topicPrefix).contactSummaries()
         return [.legacy: Dictionary(uniqueKeysWithValues: legacy.map { ($0.contactId, $0.json) }),
                 .stream: Dictionary(uniqueKeysWithValues: stream.map { ($0.contactId, $0.json) })]
     }
@@ -105,7 +105,7 @@ struct ServingRouterTests {
         (group, task) = try await startRouter(configuration)
         #expect(try await awaitServing(.cutover, rows: rows, configuration: configuration) == [])
 
-        let served = try await ServedPositionsStore(postgres: postgres, group: configuration.topics.routerGroup).load()
+        let served = try await ServedPositionsStore(postgres: postgres, group: configuration.routerGroup).load()
         #expect(served == [.cutover])
         await group.triggerGracefulShutdown()
         try await task.value

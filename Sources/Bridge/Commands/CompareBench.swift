@@ -75,9 +75,9 @@ struct CompareBench: AsyncParsableCommand {
         let streamSeconds = (ContinuousClock.now - start).inSeconds
 
         start = ContinuousClock.now
-        let export = StreamExport(redis: redis, prefix: config.topicPrefix)
-        try await loadLegacy(stored: try await export.contactsWithAppliedOffsets(), days: try await export.campusDaily(),
-                             offsets: try await export.appliedOffsets(), postgres: postgres)
+        let store = StreamStore(redis: redis, prefix: config.topicPrefix)
+        try await loadLegacy(stored: try await store.contacts(), days: try await store.campusDaily(),
+                             offsets: try await store.appliedOffsets(), topics: config.topics, postgres: postgres)
         let loadSeconds = (ContinuousClock.now - start).inSeconds
 
         let comparator = ShadowComparator(postgres: postgres, redis: redis, topics: config.topics, settings: try ComparatorSettings.fromEnvironment())
@@ -92,10 +92,10 @@ struct CompareBench: AsyncParsableCommand {
                      contacts, produced, streamSeconds, loadSeconds))
     }
 
-    /// The same rows into the legacy tables, with one raw row per contact and input partition
-    /// (the comparator learns a contact's partitions from the raw tables) and equal offsets.
-    private func loadLegacy(stored: [StoredContact], days: [CampusDailyRow], offsets: [TopicPartition: Int64],
-                            postgres: PostgresClient) async throws {
+    /// The same rows into the legacy tables, with one raw contact record per contact in its
+    /// partition (the comparator learns a contact's partitions from the raw tables) and equal offsets.
+    private func loadLegacy(stored: [StreamContact], days: [CampusDailyRow], offsets: [TopicPartition: Int64],
+                            topics: TopicNames, postgres: PostgresClient) async throws {
         func time(_ t: Timestamp?) -> String? { t?.iso8601 }
         let summaries: [[String?]] = stored.map { s in
             let r = s.row
@@ -104,22 +104,17 @@ struct CompareBench: AsyncParsableCommand {
                     time(r.firstEventAt), time(r.lastSentAt), time(r.lastReplyAt)]
         }
         var contactRecords: [[String?]] = []
-        var eventRecords: [[String?]] = []
+        var nextOffset: [Int32: Int] = [:]
         for s in stored {
-            for (tp, offset) in s.lastApplied {
-                if tp.topic.hasSuffix(InputTopic.contacts.rawValue) {
-                    contactRecords.append([tp.topic, String(tp.partition), String(offset), s.row.contactId, "x", "x", "x", "f", "2026-11-01T00:00:00Z"])
-                } else {
-                    eventRecords.append([tp.topic, String(tp.partition), String(offset), "e", s.row.contactId, "x", nil, "reply",
-                                         "2026-11-01T00:00:00Z", "2026-11-01"])
-                }
-            }
+            let offset = nextOffset[s.partition, default: 0]
+            nextOffset[s.partition] = offset + 1
+            contactRecords.append([topics.contacts, String(s.partition), String(offset), s.row.contactId, "x", "x", "x", "f", "2026-11-01T00:00:00Z"])
         }
         let dayRows: [[String?]] = days.map { d in
             [d.campusId, d.day.iso, String(d.sent), String(d.delivered), String(d.failed), String(d.replies), String(d.optOuts), String(d.activeContacts)]
         }
         let offsetRows: [[String?]] = offsets.map { [$0.key.topic, String($0.key.partition), String($0.value)] }
-        let (contactRaw, eventRaw) = (contactRecords, eventRecords)
+        let contactRaw = contactRecords
         try await postgres.withConnection { conn in
             try conn.transaction { conn in
                 try conn.copyIn(table: "legacy.contact_summary", columns: ["contact_id", "campus_id", "first_name", "phone", "opted_out",
@@ -127,8 +122,6 @@ struct CompareBench: AsyncParsableCommand {
                     rows: summaries)
                 try conn.copyIn(table: "legacy.contact_records", columns: ["source_topic", "kafka_partition", "kafka_offset", "contact_id",
                     "campus_id", "first_name", "phone", "opted_out", "updated_at"], rows: contactRaw)
-                try conn.copyIn(table: "legacy.message_events", columns: ["source_topic", "kafka_partition", "kafka_offset", "event_id",
-                    "contact_id", "campus_id", "campaign_id", "kind", "at", "day"], rows: eventRaw)
                 try conn.copyIn(table: "legacy.campus_daily", columns: ["campus_id", "day", "sent", "delivered", "failed", "replies",
                     "opt_outs", "active_contacts"], rows: dayRows)
                 try conn.copyIn(table: "legacy.applied_offsets", columns: ["source_topic", "kafka_partition", "next_offset"], rows: offsetRows)

@@ -30,8 +30,8 @@ struct ExportCommand: AsyncParsableCommand {
         case .stream:
             let redis = try await RedisClient(configuration: try config.redis())
             defer { redis.close() }
-            let export = StreamExport(redis: redis, prefix: config.topicPrefix)
-            lines = table == .contactSummary ? try await export.contactSummaries().map(\.json) : try await export.campusDaily().map(\.json)
+            let store = StreamStore(redis: redis, prefix: config.topicPrefix)
+            lines = table == .contactSummary ? try await store.contactSummaries().map(\.json) : try await store.campusDaily().map(\.json)
         }
         var out = ""
         out.reserveCapacity(lines.count * 200)

@@ -31,7 +31,7 @@ struct StatusCollector: Sendable {
         let ends = up["kafka"] == true ? (try? await endOffsets()) ?? [:] : [:]
         var applied: [String: [TopicPartition: Int64]] = [:]
         if let postgres { applied["legacy"] = try? await LegacyExport(postgres: postgres).appliedOffsets() }
-        if let redis { applied["stream"] = try? await StreamExport(redis: redis, prefix: configuration.topicPrefix).appliedOffsets() }
+        if let redis { applied["stream"] = try? await StreamStore(redis: redis, prefix: configuration.topicPrefix).appliedOffsets() }
 
         let activity = Dictionary(uniqueKeysWithValues: PathActivity.shared.snapshots.map { ($0.path, $0) })
         var paths: [StatusSnapshot.Path] = []

@@ -11,7 +11,7 @@ import StreamAgg
 /// Cost per record of each path on a fixed batch, after a given amount of history.
 ///
 /// Both paths run in this process on the same records: the paths' own batch processors
-/// (`StreamProcessor`, `LegacyProcessor`, exactly what `bridge run` drives) are called with
+/// (`StreamBatchDriver`, the stream engine's steps without its consumer; `LegacyProcessor`, what `bridge run` drives) are called with
 /// the batch in chunks of the configured batch size, and only those calls are timed (no
 /// consumer-group join, no polling). History is built up cumulatively on one set of topics:
 /// the stream path applies every history record through its processor; the legacy path gets
@@ -44,14 +44,11 @@ struct HistoryBench {
         let config = configuration
         try await KafkaAdmin(configuration: config.kafka).createTopics(config.topics.all, partitions: config.partitions)
         let producer = try KafkaProducer(configuration: config.kafka)
-        var redis: [RedisClient] = []
-        for i in 0..<max(1, config.tuning.streamParallelism) {
-            redis.append(try await RedisClient(configuration: try config.redis(), name: "bench-stream-\(i)"))
-        }
-        let stream = StreamProcessor(configuration: config, redis: redis, producer: producer, logger: logger)
+        let redis = try await RedisClient(configuration: try config.redis(), name: "bench-stream-export")
+        let stream = try await StreamBatchDriver(configuration: config, partitionCount: config.partitions, logger: logger)
         let legacy = try await LegacyPath.makeProcessor(configuration: config, logger: logger)
         defer {
-            redis.forEach { $0.close() }
+            redis.close()
             legacy.postgres.close()
         }
         var points: [Point] = []
@@ -66,10 +63,10 @@ struct HistoryBench {
                 let history = try await produceAndRead(events: size - appliedEvents, seed: seed &+ step,
                                                        continuation: appliedEvents > 0, producer: producer, next: &next)
                 progress("history \(size): stream applying \(history.count) records")
-                try await process(history, with: stream)
+                try await process(history, with: stream.apply)
                 legacyPending += history
                 progress("history \(size): legacy loading \(legacyPending.count) records by COPY")
-                try await loadLegacy(legacyPending, postgres: legacy.postgres, redis: redis[0])
+                try await loadLegacy(legacyPending, postgres: legacy.postgres, redis: redis)
                 legacyPending = []
                 appliedEvents = size
 
@@ -77,9 +74,9 @@ struct HistoryBench {
                 step += 1
                 let batch = try await produceAndRead(events: batchEvents, seed: seed &+ step, continuation: true,
                                                      producer: producer, next: &next)
-                let streamSeconds = try await process(batch, with: stream)
+                let streamSeconds = try await process(batch, with: stream.apply)
                 let legacyCount = min(legacyBatchRecords, batch.count)
-                let legacySeconds = try await process(Array(batch[..<legacyCount]), with: legacy)
+                let legacySeconds = try await process(Array(batch[..<legacyCount]), with: legacy.process)
                 legacyPending = Array(batch[legacyCount...])
                 appliedEvents += batchEvents
                 let point = Point(historyEvents: size, streamRecords: batch.count, streamSeconds: streamSeconds,
@@ -88,10 +85,12 @@ struct HistoryBench {
                 points.append(point)
             }
         } catch {
+            await stream.close()
             await producer.close()
             await legacy.relay.producer.close()
             throw error
         }
+        await stream.close()
         await producer.close()
         await legacy.relay.producer.close()
         return points
@@ -109,16 +108,17 @@ struct HistoryBench {
         return read
     }
 
-    /// Runs the records through a path's processor in batches of the configured size, as the
-    /// input loop would; returns the seconds spent in `process`.
+    /// Runs the records through a path's batch step in batches of the configured size, as
+    /// `bridge run` would (the stream path's stages one after the other, not overlapped);
+    /// returns the seconds spent in the steps.
     @discardableResult
-    private func process(_ records: [KafkaRecord], with processor: some BatchProcessor) async throws -> Double {
+    private func process(_ records: [KafkaRecord], with step: (_ batch: [KafkaRecord]) async throws -> Void) async throws -> Double {
         let size = configuration.tuning.batchSize
         var seconds = 0.0
         for start in stride(from: 0, to: records.count, by: size) {
             let batch = Array(records[start..<min(start + size, records.count)])
             let started = ContinuousClock.now
-            try await processor.process(batch)
+            try await step(batch)
             seconds += (ContinuousClock.now - started).inSeconds
         }
         return seconds
@@ -140,12 +140,12 @@ struct HistoryBench {
                 eventRows.append(coordinates + [e.eventId, e.contactId, e.campusId, e.campaignId, e.kind.rawValue, e.at.iso8601, e.at.utcDay.iso])
             }
         }
-        let export = StreamExport(redis: redis, prefix: configuration.topicPrefix)
-        let summaries: [[String?]] = try await export.contactSummaries().map { r in
+        let store = StreamStore(redis: redis, prefix: configuration.topicPrefix)
+        let summaries: [[String?]] = try await store.contactSummaries().map { r in
             [r.contactId, r.campusId, r.firstName, r.phone, r.optedOut ? "t" : "f", String(r.messagesSent), String(r.messagesDelivered),
              String(r.messagesFailed), String(r.replies), String(r.campaigns), r.firstEventAt?.iso8601, r.lastSentAt?.iso8601, r.lastReplyAt?.iso8601]
         }
-        let days: [[String?]] = try await export.campusDaily().map { d in
+        let days: [[String?]] = try await store.campusDaily().map { d in
             [d.campusId, d.day.iso, String(d.sent), String(d.delivered), String(d.failed), String(d.replies), String(d.optOuts), String(d.activeContacts)]
         }
         let (contactRaw, eventRaw) = (contactRows, eventRows)

@@ -1,0 +1,240 @@
+import BridgeModel
+import BridgeSupport
+import KafkaClient
+import Logging
+import RedisClient
+
+/// A batch folded in process: per partition, the commit that writes it; and the outputs to
+/// publish once the commits landed.
+struct FoldedBatch: Sendable {
+    /// Increasing per engine run; the commit stage reports it back when the batch is committed.
+    var sequence: Int
+    var commits: [PartitionCommit]
+    var deadLetters: [(KafkaRecord, Rejection)]
+    /// Rows that changed, as they stand after this batch.
+    var contactRows: [ContactSummaryRow]
+    /// Each campus-day this batch changed, summed over the partitions this instance owns, as
+    /// they stand after this batch (the publish stage adds the other partitions' shares).
+    var ownedDayTotals: [CampusDayKey: CampusDayPartial]
+    /// For Kafka's commit: the next offset per input partition of the batch.
+    var nextOffsets: [TopicPartition: Int64]
+    var recordCount: Int
+    var validRecords: Int
+    var duplicateEvents: Int
+    /// Kafka timestamps of the valid records, for the end-to-end latency.
+    var timestamps: [Int64]
+}
+
+/// The fold stage: decodes a polled batch, reads from Redis only what the owned partitions do
+/// not hold (their rows and campus-day shares not cached, and which seen members exist: one
+/// pipelined round trip for the whole batch), and folds each partition's records in order with
+/// the contract's definitions. It runs on one task, batch after batch; the partitions' state it
+/// updates is ahead of Redis until the commit stage writes each batch.
+final class BatchFolder {
+    let topics: TopicNames
+    let redis: RedisClient
+    let logger: Logger
+    private(set) var partitions: [Int32: OwnedPartition] = [:]
+    private var sequence = 0
+
+    init(topics: TopicNames, redis: RedisClient, logger: Logger) {
+        self.topics = topics
+        self.redis = redis
+        self.logger = logger
+    }
+
+    /// Takes on newly claimed partitions and drops revoked ones (called between batches).
+    func own(_ owned: [Int32: PartitionClaim], cacheLimit: Int) {
+        for number in partitions.keys where owned[number]?.epoch != partitions[number]?.epoch { partitions[number] = nil }
+        let perPartition = cacheLimit / max(1, owned.count)
+        for (number, claim) in owned where partitions[number] == nil {
+            partitions[number] = OwnedPartition(claim: claim, cacheLimit: perPartition)
+        }
+    }
+
+    func fold(_ batch: [KafkaRecord], committedThrough: Int) async throws -> FoldedBatch {
+        sequence += 1
+        for partition in partitions.values { partition.forgetCommitted(through: committedThrough) }
+        var slices = PartitionSlice.split(batch, topics: topics)
+        // Records of partitions this instance does not own (any more) are not its to apply.
+        slices = slices.filter { partitions[$0.key] != nil }
+        let reads = try await read(for: Array(slices.values))
+
+        var folded = FoldedBatch(sequence: sequence, commits: [], deadLetters: [], contactRows: [], ownedDayTotals: [:],
+                                 nextOffsets: [:], recordCount: batch.count, validRecords: 0, duplicateEvents: 0, timestamps: [])
+        var touchedDays: Set<CampusDayKey> = []
+        for slice in slices.values.sorted(by: { $0.partition < $1.partition }) {
+            let partition = partitions[slice.partition]!
+            let (commit, rows, duplicates) = try foldSlice(slice, into: partition, reads: reads)
+            folded.commits.append(commit)
+            folded.contactRows += rows
+            folded.deadLetters += slice.rejected
+            folded.validRecords += slice.entries.count
+            folded.duplicateEvents += duplicates
+            touchedDays.formUnion(commit.days.map(\.key))
+            for input in InputTopic.allCases {
+                if let next = slice.next[input] { folded.nextOffsets[TopicPartition(topics.name(of: input), slice.partition)] = next }
+            }
+            for entry in slice.entries { if let ts = entry.timestampMillis { folded.timestamps.append(ts) } }
+        }
+        for day in touchedDays {
+            folded.ownedDayTotals[day] = partitions.values.reduce(CampusDayPartial()) { $0 + ($1.days[day]?.value ?? CampusDayPartial()) }
+        }
+        return folded
+    }
+
+    // MARK: - Reading what the partitions do not hold
+
+    /// What Redis answered for one batch.
+    struct Reads {
+        var rows: [Int32: [ByteKey: StoredAggregate?]] = [:]
+        var present: [Int32: Set<[UInt8]>] = [:]
+    }
+
+    private func read(for slices: [PartitionSlice]) async throws -> Reads {
+        var requests: [RedisRequest] = []
+        enum Pending { case rows(Int32, [String]), members(Int32, [[UInt8]]), days(Int32, [CampusDayKey]) }
+        var pending: [Pending] = []
+        var allDays: Set<CampusDayKey> = []
+        for slice in slices {
+            let partition = partitions[slice.partition]!
+            let missing = slice.contactIds.filter { partition.rows[ByteKey($0)] == nil }
+            if !missing.isEmpty {
+                requests.append(.command([Array("HMGET".utf8), Array(partition.keys.rows.utf8)] + missing.map { Array($0.utf8) }))
+                pending.append(.rows(slice.partition, missing))
+            }
+            let members = slice.candidateMembers.filter { !partition.isPending($0) }
+            if !members.isEmpty {
+                requests.append(.command([Array("SMISMEMBER".utf8), Array(partition.keys.seen.utf8)] + members))
+                pending.append(.members(slice.partition, members))
+            }
+            allDays.formUnion(slice.touchedDays)
+        }
+        // Every owned partition's share of every touched day: the batch publishes their sum.
+        for partition in partitions.values {
+            let missing = allDays.filter { partition.days[$0] == nil }
+            if !missing.isEmpty {
+                requests.append(.command([Array("HMGET".utf8), Array(partition.keys.days.utf8)] + missing.map { Array($0.kafkaKey.utf8) }))
+                pending.append(.days(partition.number, Array(missing)))
+            }
+        }
+        var reads = Reads()
+        if requests.isEmpty { return reads }
+        let replies = try await ServiceOutage.retrying("stream", logger: logger) { try await redis.execute(requests) }
+        for (what, reply) in zip(pending, replies) {
+            guard let values = try reply.check().array else { throw StreamError.unexpectedReply("batch read", reply) }
+            switch what {
+            case .rows(let p, let ids):
+                guard values.count == ids.count else { throw StreamError.unexpectedReply("HMGET rows", reply) }
+                var found: [ByteKey: StoredAggregate?] = [:]
+                for (id, value) in zip(ids, values) { found[ByteKey(id)] = try Self.aggregate(value, contactId: id) }
+                reads.rows[p] = found
+            case .members(let p, let members):
+                guard values.count == members.count else { throw StreamError.unexpectedReply("SMISMEMBER", reply) }
+                reads.present[p] = Set(zip(members, values).compactMap { $1 == .integer(1) ? $0 : nil })
+            case .days(let p, let keys):
+                guard values.count == keys.count, let partition = partitions[p] else { throw StreamError.unexpectedReply("HMGET days", reply) }
+                for (key, value) in zip(keys, values) {
+                    partition.days[key] = .init(value: try Self.partial(value, key: key), batch: 0)
+                }
+            }
+        }
+        return reads
+    }
+
+    static func aggregate(_ reply: RedisReply, contactId: String) throws -> StoredAggregate? {
+        guard case .bulk(let bytes) = reply else { return nil }
+        guard let stored = StoredAggregate(decoding: bytes) else { throw StreamError.corruptState(contactId, "row", "\(bytes.count) bytes") }
+        return stored
+    }
+
+    static func partial(_ reply: RedisReply, key: CampusDayKey) throws -> CampusDayPartial {
+        guard case .bulk(let bytes) = reply else { return CampusDayPartial() }
+        guard let partial = CampusDayPartial(decoding: bytes) else { throw StreamError.corruptState(key.kafkaKey, "partial", "\(bytes.count) bytes") }
+        return partial
+    }
+
+    // MARK: - The fold
+
+    /// Folds one partition's slice into its state; returns the commit, the rows to publish and
+    /// how many events were duplicates.
+    private func foldSlice(_ slice: PartitionSlice, into partition: OwnedPartition, reads: Reads)
+        throws -> (PartitionCommit, [ContactSummaryRow], Int) {
+        let batch = sequence
+        let present = reads.present[slice.partition] ?? []
+        let readRows = reads.rows[slice.partition] ?? [:]
+        var added: Set<[UInt8]> = []
+        func isNew(_ member: [UInt8]) -> Bool {
+            if added.contains(member) || present.contains(member) || partition.isPending(member) { return false }
+            added.insert(member)
+            return true
+        }
+
+        // The contacts' aggregates as the batch finds them, then as it leaves them.
+        var before: [ByteKey: StoredAggregate?] = [:]
+        var working: [ByteKey: ContactAggregate] = [:]
+        var order: [ByteKey] = []
+        var days: [CampusDayKey: CampusDayPartial] = [:]
+        var duplicates = 0
+        for entry in slice.entries {
+            let key = ByteKey(entry.record.contactId)
+            if working[key] == nil {
+                let stored = partition.rows[key]?.value ?? (readRows[key] ?? nil)
+                before[key] = stored
+                working[key] = stored?.aggregate ?? ContactAggregate()
+                order.append(key)
+            }
+            switch entry.record {
+            case .contact(let update):
+                _ = working[key]!.apply(update, offset: entry.offset)
+            case .event(let event):
+                let members = entry.members!
+                guard isNew(members.event) else { duplicates += 1; continue }
+                let newCampaign = members.campaign.map(isNew) ?? false
+                working[key]!.count(event, newCampaign: newCampaign)
+                let newActive = isNew(members.active)
+                days[members.day, default: partition.days[members.day]?.value ?? CampusDayPartial()].count(event.kind, newActive: newActive)
+            }
+        }
+
+        var commit = PartitionCommit(keys: partition.keys, epoch: partition.epoch, before: partition.next, after: partition.next)
+        for input in InputTopic.allCases {
+            if let next = slice.next[input] { commit.after[input] = max(next, partition.next[input] ?? 0) }
+        }
+        var published: [ContactSummaryRow] = []
+        for key in order {
+            let aggregate = working[key]!
+            let old = before[key] ?? nil
+            if let old, old.aggregate == aggregate {
+                partition.rows[key] = .init(value: old, batch: partition.rows[key]?.batch ?? 0)
+                continue
+            }
+            let row = aggregate.row(contactId: key.string)
+            let oldRow = old.map { $0.aggregate.row(contactId: key.string) }
+            let digest = oldRow == row ? old!.digest : ContactDigest.digest(of: row)
+            let bucket = old?.bucket ?? ContactDigest.bucket(of: key.string)
+            let stored = StoredAggregate(aggregate: aggregate, digest: digest, bucket: bucket)
+            partition.rows[key] = .init(value: stored, batch: batch)
+            commit.rows.append((key.string, stored.encoded()))
+            if oldRow != row {
+                partition.sums[bucket] = partition.sums[bucket] &- Int64(bitPattern: old?.digest ?? 0) &+ Int64(bitPattern: digest)
+                commit.sums.append((bucket, partition.sums[bucket]))
+                commit.outbox.contacts.append(key.string)
+                published.append(row)
+            }
+        }
+        for (day, partial) in days where partial != partition.days[day]?.value {
+            partition.days[day] = .init(value: partial, batch: batch)
+            commit.days.append((day, partial.encoded()))
+            commit.outbox.days.append(day)
+        }
+        // A bucket changed twice in the batch is written once, with its final sum.
+        var lastSum: [Int: Int64] = [:]
+        for (bucket, sum) in commit.sums { lastSum[bucket] = sum }
+        commit.sums = lastSum.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        commit.seen = Array(added)
+        if !added.isEmpty { partition.pendingMembers.append((batch, added)) }
+        partition.next = commit.after
+        return (commit, published, duplicates)
+    }
+}

@@ -1,0 +1,61 @@
+import BridgeModel
+
+/// The stream path's Redis keys. Every key starts with the configured prefix (the topic prefix),
+/// so a bridge's keys can be listed, reset or removed by prefix.
+///
+/// State is kept per input partition pair (partition p of `contacts` and of `message-events`:
+/// the topics are co-partitioned by contact_id). All keys of one partition share the hash tag
+/// `{<prefix>p<N>}`, so they lie in one Redis Cluster slot and one partition's commit is one
+/// atomic, single-slot script call on one Redis or on a cluster alike. The tag repeats the
+/// prefix so that several bridges sharing a cluster spread over its slots.
+public struct StreamKeyspace: Sendable, Hashable {
+    public let prefix: String
+
+    public init(prefix: String) { self.prefix = prefix }
+
+    public func partition(_ p: Int32) -> PartitionKeys { PartitionKeys(prefix: prefix, partition: p) }
+
+    /// Hash: `layout` (the store's format version) and `partitions` (the input partition count
+    /// the store was built for). Not in any partition's slot; written when a partition is first
+    /// claimed, read by everything that walks the store.
+    public var layout: String { "\(prefix)stream:layout" }
+
+    /// A key only the previous engine (per-contact Lua scripts) wrote: its presence means the
+    /// store under this prefix must be rebuilt (docs/operations.md).
+    var previousEngineOffsets: String { "\(prefix)offsets:stream" }
+}
+
+/// The keys of one input partition pair.
+public struct PartitionKeys: Sendable, Hashable {
+    public let partition: Int32
+    let tag: String
+
+    init(prefix: String, partition: Int32) {
+        self.partition = partition
+        tag = "\(prefix){\(prefix)p\(partition)}"
+    }
+
+    /// Hash: `epoch` (the owner fence), `contacts` and `message-events` (the next offset to read
+    /// of each input partition: everything before it is applied), `dl:contacts` and
+    /// `dl:message-events` (the next offset not yet dead-lettered).
+    public var meta: String { tag + ":meta" }
+    /// Hash: contact_id -> `StoredAggregate` bytes.
+    public var rows: String { tag + ":rows" }
+    /// Set: `SeenMember`s (counted event ids, campaigns sent, active campus-days).
+    public var seen: String { tag + ":seen" }
+    /// Hash: "campus_id|day" -> `CampusDayPartial` bytes, this partition's share of the row.
+    public var days: String { tag + ":days" }
+    /// Hash: bucket number -> sum of the digests of this partition's contacts in that bucket.
+    public var sums: String { tag + ":sums" }
+    /// Hash: batch id -> `OutboxEntry` bytes: keys committed but not yet confirmed published.
+    public var outbox: String { tag + ":outbox" }
+
+    var all: [String] { [meta, rows, seen, days, sums, outbox] }
+}
+
+/// Field names of a partition's meta hash; inputs by their base names, without the prefix.
+enum MetaField {
+    static let epoch = "epoch"
+    static func next(_ input: InputTopic) -> String { input.rawValue }
+    static func deadLettered(_ input: InputTopic) -> String { "dl:" + input.rawValue }
+}

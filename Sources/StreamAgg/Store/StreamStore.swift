@@ -1,0 +1,249 @@
+import BridgeModel
+import BridgeSupport
+import KafkaClient
+import RedisClient
+
+/// Reads what the stream path keeps in Redis, for everything but the stream path itself: the
+/// export, the shadow comparator, the serving router, monitoring. Nothing here writes.
+///
+/// Each partition's keys are consistent with its own offsets at any instant (one atomic commit
+/// per batch), so a read that must describe known offsets either reads a partition in one
+/// transaction or reads its offsets before and after.
+public struct StreamStore: Sendable {
+    let redis: RedisClient
+    public let keyspace: StreamKeyspace
+    let topics: TopicNames
+    /// HSCAN's COUNT: rows per step of a walk.
+    let chunk: Int
+
+    /// `prefix` is the configured topic prefix, which is also the Redis key prefix.
+    public init(redis: RedisClient, prefix: String, chunk: Int = 2000) {
+        self.redis = redis
+        self.keyspace = StreamKeyspace(prefix: prefix)
+        self.topics = TopicNames(prefix: prefix)
+        self.chunk = chunk
+    }
+
+    /// The input partitions the store was built for; 0 for an empty store.
+    public func partitionCount() async throws -> Int {
+        Int(try await redis.execute([.command(["HGET", keyspace.layout, "partitions"])])[0].check().int ?? 0)
+    }
+
+    public func partitions() async throws -> [Int32] {
+        (0..<Int32(try await partitionCount())).map { $0 }
+    }
+
+    /// The next offset to read per input partition (absent: nothing applied of it).
+    public func appliedOffsets() async throws -> [TopicPartition: Int64] {
+        let partitions = try await partitions()
+        if partitions.isEmpty { return [:] }
+        let replies = try await redis.execute(partitions.map {
+            .command(["HMGET", keyspace.partition($0).meta, MetaField.next(.contacts), MetaField.next(.messageEvents)])
+        })
+        var out: [TopicPartition: Int64] = [:]
+        for (p, reply) in zip(partitions, replies) {
+            guard let values = try reply.check().array, values.count == 2 else { throw StreamError.unexpectedReply("offsets of partition \(p)", reply) }
+            if let n = values[0].int { out[TopicPartition(topics.contacts, p)] = n }
+            if let n = values[1].int { out[TopicPartition(topics.messageEvents, p)] = n }
+        }
+        return out
+    }
+
+    // MARK: - Rows
+
+    /// Every contact row, ordered by contact_id byte-wise.
+    public func contactSummaries() async throws -> [ContactSummaryRow] {
+        try await contacts().map(\.row)
+    }
+
+    /// Every contact row with its partition, ordered by contact_id byte-wise.
+    public func contacts() async throws -> [StreamContact] {
+        var all: [StreamContact] = []
+        for p in try await partitions() {
+            try await walk(keyspace.partition(p).rows) { field, value in
+                let id = String(decoding: field, as: UTF8.self)
+                guard let stored = StoredAggregate(decoding: value) else { throw StreamError.corruptState(id, "row", "\(value.count) bytes") }
+                all.append(StreamContact(row: stored.aggregate.row(contactId: id), partition: p, digest: stored.digest, bucket: stored.bucket))
+            }
+        }
+        all.sort { ByteString.less($0.row.contactId, $1.row.contactId) }
+        return all
+    }
+
+    /// Every campus-day row (the sum of the partitions' shares), ordered by campus byte-wise, then day.
+    public func campusDaily() async throws -> [CampusDailyRow] {
+        var totals: [CampusDayKey: CampusDayPartial] = [:]
+        for p in try await partitions() {
+            try await walk(keyspace.partition(p).days) { field, value in
+                let text = String(decoding: field, as: UTF8.self)
+                guard let key = CampusDayKey(kafkaKey: text), let share = CampusDayPartial(decoding: value) else {
+                    throw StreamError.corruptState(keyspace.partition(p).days, "share", text)
+                }
+                totals[key, default: CampusDayPartial()] = totals[key, default: CampusDayPartial()] + share
+            }
+        }
+        return totals.keys.sorted().map { totals[$0]!.row($0) }
+    }
+
+    /// One contact's stored row and its partition (nil when no partition holds it): each
+    /// partition is asked, since which partition a key maps to is the producers' partitioner's
+    /// business.
+    public func contact(_ contactId: String) async throws -> StreamContact? {
+        let partitions = try await partitions()
+        let replies = try await redis.execute(partitions.map { .command(["HGET", keyspace.partition($0).rows, contactId]) })
+        for (p, reply) in zip(partitions, replies) {
+            if case .bulk(let bytes) = try reply.check() {
+                guard let stored = StoredAggregate(decoding: bytes) else { throw StreamError.corruptState(contactId, "row", "\(bytes.count) bytes") }
+                return StreamContact(row: stored.aggregate.row(contactId: contactId), partition: p, digest: stored.digest, bucket: stored.bucket)
+            }
+        }
+        return nil
+    }
+
+    // MARK: - Digests
+
+    /// Each partition's offsets, digest bucket sums and campus-day shares, read in one
+    /// transaction per partition: the sums describe exactly those offsets.
+    public func digests() async throws -> [PartitionDigest] {
+        let partitions = try await partitions()
+        let replies = try await redis.execute(partitions.map { p in
+            let keys = keyspace.partition(p)
+            return .transaction([
+                ["HMGET", keys.meta, MetaField.next(.contacts), MetaField.next(.messageEvents)],
+                ["HGETALL", keys.sums],
+                ["HGETALL", keys.days],
+            ].map { $0.map { Array($0.utf8) } })
+        })
+        return try zip(partitions, replies).map { p, reply in
+            guard let parts = try reply.check().array, parts.count == 3, let next = try parts[0].check().array, next.count == 2,
+                  let sums = try parts[1].check().array, let days = try parts[2].check().array else {
+                throw StreamError.unexpectedReply("digests of partition \(p)", reply)
+            }
+            var digest = PartitionDigest(partition: p, appliedOffsets: [:], bucketSums: [:], campusDayShares: [:])
+            if let n = next[0].int { digest.appliedOffsets[TopicPartition(topics.contacts, p)] = n }
+            if let n = next[1].int { digest.appliedOffsets[TopicPartition(topics.messageEvents, p)] = n }
+            for i in stride(from: 0, to: sums.count - 1, by: 2) {
+                guard let bucket = sums[i].int, let sum = sums[i + 1].int else { throw StreamError.unexpectedReply("sums of partition \(p)", reply) }
+                if sum != 0 { digest.bucketSums[Int(bucket)] = sum }
+            }
+            for i in stride(from: 0, to: days.count - 1, by: 2) {
+                guard case .bulk(let name) = days[i], case .bulk(let bytes) = days[i + 1],
+                      let key = CampusDayKey(kafkaKey: String(decoding: name, as: UTF8.self)), let share = CampusDayPartial(decoding: bytes) else {
+                    throw StreamError.unexpectedReply("campus-day shares of partition \(p)", reply)
+                }
+                digest.campusDayShares[key] = share
+            }
+            return digest
+        }
+    }
+
+    /// Bucket sums recomputed from the stored rows of one partition (a verifying round): a row
+    /// changed behind the engine's back changes its bucket here but not in the maintained sums.
+    public func recomputedSums(partition p: Int32) async throws -> [Int: Int64] {
+        var sums: [Int: Int64] = [:]
+        try await walk(keyspace.partition(p).rows) { field, value in
+            let id = String(decoding: field, as: UTF8.self)
+            guard let stored = StoredAggregate(decoding: value) else { throw StreamError.corruptState(id, "row", "\(value.count) bytes") }
+            let digest = ContactDigest.digest(of: stored.aggregate.row(contactId: id))
+            sums[ContactDigest.bucket(of: id), default: 0] &+= Int64(bitPattern: digest)
+        }
+        return sums
+    }
+
+    /// The rows of the given buckets, ordered by contact_id byte-wise.
+    public func contacts(inBuckets buckets: Set<Int>) async throws -> [StreamContact] {
+        if buckets.isEmpty { return [] }
+        var out: [StreamContact] = []
+        for p in try await partitions() {
+            try await walk(keyspace.partition(p).rows) { field, value in
+                let id = String(decoding: field, as: UTF8.self)
+                guard let stored = StoredAggregate(decoding: value) else { throw StreamError.corruptState(id, "row", "\(value.count) bytes") }
+                if buckets.contains(stored.bucket) {
+                    out.append(StreamContact(row: stored.aggregate.row(contactId: id), partition: p, digest: stored.digest, bucket: stored.bucket))
+                }
+            }
+        }
+        out.sort { ByteString.less($0.row.contactId, $1.row.contactId) }
+        return out
+    }
+
+    // MARK: - Pages, for callers that must not hold the whole store
+
+    /// Where a paged walk stands: a partition and an HSCAN cursor in it.
+    public struct PageCursor: Sendable, Equatable {
+        var partition: Int32
+        var cursor: String
+        public static let start = PageCursor(partition: 0, cursor: "0")
+    }
+
+    /// One HSCAN step of the walk over every partition's rows; `next` is nil once it is done.
+    /// HSCAN may return a row twice, so callers must tolerate repeats.
+    public func page(_ at: PageCursor) async throws -> (rows: [ContactSummaryRow], next: PageCursor?) {
+        let count = try await partitionCount()
+        if at.partition >= count { return ([], nil) }
+        var rows: [ContactSummaryRow] = []
+        let next = try await scanStep(keyspace.partition(at.partition).rows, cursor: at.cursor) { field, value in
+            let id = String(decoding: field, as: UTF8.self)
+            guard let stored = StoredAggregate(decoding: value) else { throw StreamError.corruptState(id, "row", "\(value.count) bytes") }
+            rows.append(stored.aggregate.row(contactId: id))
+        }
+        if next != "0" { return (rows, PageCursor(partition: at.partition, cursor: next)) }
+        return (rows, at.partition + 1 < count ? PageCursor(partition: at.partition + 1, cursor: "0") : nil)
+    }
+
+    // MARK: - Walking a hash
+
+    /// Every field of a hash, HSCAN step by step (a field may come twice; the callers' maps and
+    /// sorts are keyed, the router tolerates it).
+    private func walk(_ hash: String, _ visit: ([UInt8], [UInt8]) throws -> Void) async throws {
+        var cursor = "0"
+        var seen: Set<[UInt8]> = []
+        repeat {
+            cursor = try await scanStep(hash, cursor: cursor) { field, value in
+                if seen.insert(field).inserted { try visit(field, value) }
+            }
+        } while cursor != "0"
+    }
+
+    private func scanStep(_ hash: String, cursor: String, _ visit: ([UInt8], [UInt8]) throws -> Void) async throws -> String {
+        let reply = try await redis.execute([.command(["HSCAN", hash, cursor, "COUNT", String(chunk)])])[0]
+        guard let parts = try reply.check().array, parts.count == 2, let next = parts[0].string, let items = parts[1].array else {
+            throw StreamError.unexpectedReply("HSCAN \(hash)", reply)
+        }
+        var i = 0
+        while i + 1 < items.count {
+            guard case .bulk(let field) = items[i], case .bulk(let value) = items[i + 1] else { throw StreamError.unexpectedReply("HSCAN \(hash)", reply) }
+            try visit(field, value)
+            i += 2
+        }
+        return next
+    }
+}
+
+/// A contact row as the stream store holds it: the row, the input partition pair holding it,
+/// and its maintained digest and bucket.
+public struct StreamContact: Sendable {
+    public var row: ContactSummaryRow
+    public var partition: Int32
+    public var digest: UInt64
+    public var bucket: Int
+}
+
+/// One partition's side of a checksummed comparison, read atomically.
+public struct PartitionDigest: Sendable {
+    public var partition: Int32
+    public var appliedOffsets: [TopicPartition: Int64]
+    /// Bucket -> sum of digests (buckets summing to 0 left out).
+    public var bucketSums: [Int: Int64]
+    /// This partition's shares of the campus-day rows.
+    var campusDayShares: [CampusDayKey: CampusDayPartial]
+
+    /// The campus-day rows the partitions' shares add up to, ordered by campus byte-wise, then day.
+    public static func campusDaily(_ digests: [PartitionDigest]) -> [CampusDailyRow] {
+        var totals: [CampusDayKey: CampusDayPartial] = [:]
+        for digest in digests {
+            for (key, share) in digest.campusDayShares { totals[key, default: CampusDayPartial()] = totals[key, default: CampusDayPartial()] + share }
+        }
+        return totals.keys.sorted().map { totals[$0]!.row($0) }
+    }
+}

@@ -38,19 +38,24 @@ public struct ShadowService: Service {
         let redis = try await RedisClient(configuration: try configuration.redis(), name: "shadow-redis")
         defer { redis.close() }
         let comparator = ShadowComparator(postgres: postgres, redis: redis, topics: configuration.topics, settings: settings)
+        var rounds = 0
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             // With --exit-when-idle the last round runs once the paths of this process are done,
             // so it compares their final state; alone in a process, one round is the job.
             let last = exitWhenIdle && (upstream?.allFinished ?? true)
-            await runRound(comparator, postgres: postgres)
+            // The first round and every `verifyEvery`-th after it recompute the stream's sums
+            // from its rows instead of trusting the ones its commits maintain.
+            let verify = settings.verifyEvery > 0 && rounds % settings.verifyEvery == 0
+            rounds += 1
+            await runRound(comparator, verify: verify, postgres: postgres)
             if last { return }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 
-    private func runRound(_ comparator: ShadowComparator, postgres: PostgresClient) async {
+    private func runRound(_ comparator: ShadowComparator, verify: Bool, postgres: PostgresClient) async {
         do {
-            let round = try await comparator.round()
+            let round = try await comparator.round(verify: verify)
             Counter(label: "bridge_comparison_rounds_total", dimensions: [("result", round.clean ? "clean" : "discrepancies")]).increment()
             Gauge(label: "bridge_comparison_mismatch_rate").record(round.outcome.mismatchRate)
             Metrics.Timer(label: "bridge_comparison_duration_seconds", preferredDisplayUnit: .seconds)

@@ -13,7 +13,8 @@ struct CompareCommand: AsyncParsableCommand {
             Compares the legacy store (PostgreSQL) with the stream store (Redis) key by key at a \
             consistent cut and stores the round in bridge.comparison_rounds. Rules: \
             BRIDGE_COMPARE_IGNORE="field,table.field", BRIDGE_COMPARE_TOLERANCE="field=N,...", \
-            BRIDGE_COMPARE_GRACE_SECONDS (default 60), BRIDGE_COMPARE_SAMPLE_LIMIT (default 100).
+            BRIDGE_COMPARE_GRACE_SECONDS (default 60), BRIDGE_COMPARE_SAMPLE_LIMIT (default 100); \
+            BRIDGE_COMPARE_VERIFY_EVERY (default 10) sets how often `bridge run --shadow` verifies.
             """)
 
     @OptionGroup var connection: ConnectionOptions
@@ -22,6 +23,8 @@ struct CompareCommand: AsyncParsableCommand {
     var out: String?
     @Option(name: .customLong("grace-seconds"), help: "Lag older than this is reported as stale (BRIDGE_COMPARE_GRACE_SECONDS).")
     var graceSeconds: Double?
+    @Flag(help: "Recompute the stream's digest sums from its stored rows instead of trusting the sums its commits maintain (slower; finds rows changed behind the stream engine's back).")
+    var verify = false
 
     func validate() throws {
         if let graceSeconds, !(graceSeconds >= 0 && graceSeconds.isFinite) {
@@ -51,7 +54,7 @@ struct CompareCommand: AsyncParsableCommand {
         let redis = try await RedisClient(configuration: try config.redis(), name: "compare-redis")
         defer { redis.close() }
 
-        let round = try await ShadowComparator(postgres: postgres, redis: redis, topics: config.topics, settings: settings).round()
+        let round = try await ShadowComparator(postgres: postgres, redis: redis, topics: config.topics, settings: settings).round(verify: verify)
         let text = try await format.render(round, postgres: postgres)
         if let out {
             for file in try format.write(text, round: round, into: URL(fileURLWithPath: out)) { print(file.path) }

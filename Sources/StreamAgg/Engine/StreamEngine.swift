@@ -140,7 +140,7 @@ final class EngineRun: Sendable {
                            },
                            properties: ["partition.assignment.strategy": "range"]))
         do {
-            try await pipeline(consumer, worker: worker, inputs: contactsPartitions.union(eventsPartitions))
+            try await runStages(consumer, worker: worker, inputs: contactsPartitions.union(eventsPartitions))
         } catch {
             inFlight.fail()
             await consumer.close()
@@ -161,7 +161,7 @@ final class EngineRun: Sendable {
 
     /// Four stages joined by rendezvous channels: each hands a batch on only when the next
     /// stage takes it, so at most a few batches are in flight and a slow stage slows the poll.
-    private func pipeline(_ consumer: KafkaConsumer, worker: StreamWorker, inputs: Set<TopicPartition>) async throws {
+    private func runStages(_ consumer: KafkaConsumer, worker: StreamWorker, inputs: Set<TopicPartition>) async throws {
         let toFold = AsyncChannel<Polled>()
         let toCommit = AsyncChannel<Stamped>()
         let toPublish = AsyncChannel<Stamped>()

@@ -50,9 +50,11 @@ struct ComparatorTestEnvironment {
         let found = try #require(try await store.contact(contactId))
         let key = store.keyspace.partition(found.partition).rows
         guard case .bulk(let bytes) = try await redis.execute([.command(["HGET", key, contactId])])[0],
-              var stored = StoredAggregate(decoding: bytes) else { throw TestFailure("no stored row for \(contactId)") }
-        change(&stored.aggregate)
-        _ = try await redis.execute([.command([Array("HSET".utf8), Array(key.utf8), Array(contactId.utf8), stored.encoded()])])[0].check()
+              let stored = StoredAggregate.decode(bytes) else { throw TestFailure("no stored row for \(contactId)") }
+        var aggregate = stored.aggregate
+        change(&aggregate)
+        let changed = StoredAggregate(aggregate: aggregate, digest: stored.digest, bucket: stored.bucket)
+        _ = try await redis.execute([.command([Array("HSET".utf8), Array(key.utf8), Array(contactId.utf8), changed.encoded()])])[0].check()
     }
 
     struct TestFailure: Error { var message: String; init(_ m: String) { message = m } }

@@ -78,3 +78,42 @@ import Testing
         try await env.cleanUp()
     }
 }
+
+/// Contacts whose campaigns and active campus-days outgrow their row's memo move them to the
+/// seen set; batches cut anywhere across that move, and restarts in between, stay exact.
+@Suite struct RowMemoSpillTests {
+    @Test(arguments: [UInt64(7), 8, 9])
+    func campaignsAndDaysBeyondTheRowStayExact(seed: UInt64) async throws {
+        let env = try await StreamTestEnvironment()
+        var rng = SeededGenerator(seed: seed)
+        var workload = Workload()
+        // Two contacts, each sending in 40 campaigns over 30 campus-days, with repeats.
+        for n in 0..<400 {
+            let contact = n % 2 == 0 ? "heavy-a" : "heavy-b"
+            let campaign = "camp-\(Int.random(in: 1...40, using: &rng))"
+            let day = String(format: "%02d", Int.random(in: 1...15, using: &rng))
+            let campus = ["north", "south"].randomElement(using: &rng)!
+            let kind = ["sent", "sent", "delivered", "reply"].randomElement(using: &rng)!
+            let id = Int.random(in: 0..<10, using: &rng) == 0 ? "dup-\(n % 7)" : "m-\(n)"
+            let text = "{\"event_id\":\"\(id)\",\"contact_id\":\"\(contact)\",\"campus_id\":\"\(campus)\",\"campaign_id\":\"\(campaign)\",\"kind\":\"\(kind)\",\"at\":\"2026-11-\(day)T10:00:00Z\"}"
+            workload.items.append(.init(topic: .messageEvents, key: Array(contact.utf8), value: Array(text.utf8)))
+        }
+        let placed = PlacedWorkload(workload, topics: env.topics, partitionCount: StreamTestEnvironment.partitions)
+        let expected = placed.reference(topics: env.topics)
+        #expect(expected.contactSummaryRows.allSatisfy { $0.campaigns > Int64(ContactAggregate.campaignMemoCapacity) })
+
+        var driver = try await env.driver()
+        for batch in placed.batches(maxBatch: 25, using: &rng) {
+            if Int.random(in: 0..<6, using: &rng) == 0 {
+                await driver.close()
+                driver = try await env.driver()
+            }
+            try await driver.apply(batch)
+        }
+        await driver.close()
+        let export = try await env.export()
+        #expect(export.contacts == expected.contactSummaryRows)
+        #expect(export.days == expected.campusDailyRows)
+        try await env.cleanUp()
+    }
+}

@@ -88,12 +88,12 @@ final class BatchFolder {
     /// What Redis answered for one batch.
     struct Reads {
         var rows: [Int32: [ByteKey: StoredAggregate?]] = [:]
-        var present: [Int32: Set<[UInt8]>] = [:]
+        var present: [Int32: Set<SeenMember>] = [:]
     }
 
     private func read(for slices: [PartitionSlice]) async throws -> Reads {
         var requests: [RedisRequest] = []
-        enum Pending { case rows(Int32, [String]), members(Int32, [[UInt8]]), days(Int32, [CampusDayKey]) }
+        enum Pending { case rows(Int32, [String]), members(Int32, [SeenMember]), days(Int32, [CampusDayKey]) }
         var pending: [Pending] = []
         var allDays: Set<CampusDayKey> = []
         for slice in slices {
@@ -103,9 +103,9 @@ final class BatchFolder {
                 requests.append(.command([Array("HMGET".utf8), Array(partition.keys.rows.utf8)] + missing.map { Array($0.utf8) }))
                 pending.append(.rows(slice.partition, missing))
             }
-            let members = slice.candidateMembers.filter { !partition.isPending($0) }
+            let members = Self.questions(slice, partition: partition)
             if !members.isEmpty {
-                requests.append(.command([Array("SMISMEMBER".utf8), Array(partition.keys.seen.utf8)] + members))
+                requests.append(.command([Array("SMISMEMBER".utf8), Array(partition.keys.seen.utf8)] + members.map(\.bytes)))
                 pending.append(.members(slice.partition, members))
             }
             allDays.formUnion(slice.touchedDays)
@@ -142,9 +142,31 @@ final class BatchFolder {
         return reads
     }
 
+    /// The seen members the fold may need Redis to answer for: every event id (its dedupe), and
+    /// the campaign and campus-day of an event only where the contact's row does not settle it
+    /// (its row is not cached, or its memo spilled and does not hold it). Members a batch in
+    /// flight added are known already.
+    static func questions(_ slice: PartitionSlice, partition: OwnedPartition) -> [SeenMember] {
+        var questions: Set<SeenMember> = []
+        for entry in slice.entries {
+            guard case .event(let event) = entry.record, let members = entry.members else { continue }
+            questions.insert(members.event)
+            let cached = partition.rows[ByteKey(event.contactId)]
+            let aggregate = cached?.value?.aggregate
+            if let campaign = event.campaignId, event.kind == .sent,
+               cached == nil || (aggregate?.campaignIds.spilled == true && !aggregate!.campaignIds.contains(ByteKey(campaign))) {
+                questions.insert(.campaign(contact: event.contactId, campaignId: campaign))
+            }
+            if cached == nil || (aggregate?.activeDays.spilled == true && !aggregate!.activeDays.contains(members.activeDay)) {
+                questions.insert(.active(contact: event.contactId, day: members.activeDay))
+            }
+        }
+        return questions.filter { !partition.isPending($0) }
+    }
+
     static func aggregate(_ reply: RedisReply, contactId: String) throws -> StoredAggregate? {
         guard case .bulk(let bytes) = reply else { return nil }
-        guard let stored = StoredAggregate(decoding: bytes) else { throw StreamError.corruptState(contactId, "row", "\(bytes.count) bytes") }
+        guard let stored = StoredAggregate.decode(bytes) else { throw StreamError.corruptState(contactId, "row", "\(bytes.count) bytes") }
         return stored
     }
 
@@ -163,11 +185,11 @@ final class BatchFolder {
         let batch = sequence
         let present = reads.present[slice.partition] ?? []
         let readRows = reads.rows[slice.partition] ?? [:]
-        var added: Set<[UInt8]> = []
-        func isNew(_ member: [UInt8]) -> Bool {
-            if added.contains(member) || present.contains(member) || partition.isPending(member) { return false }
-            added.insert(member)
-            return true
+        /// Members this batch adds to the seen set.
+        var added: Set<SeenMember> = []
+        /// Whether Redis holds `member`, or this batch added it already.
+        func isKnown(_ member: SeenMember) -> Bool {
+            added.contains(member) || present.contains(member) || partition.isPending(member)
         }
 
         // The contacts' aggregates as the batch finds them, then as it leaves them.
@@ -189,10 +211,37 @@ final class BatchFolder {
                 _ = working[key]!.apply(update, offset: entry.offset)
             case .event(let event):
                 let members = entry.members!
-                guard isNew(members.event) else { duplicates += 1; continue }
-                let newCampaign = members.campaign.map(isNew) ?? false
+                if isKnown(members.event) { duplicates += 1; continue }
+                added.insert(members.event)
+                // A campaign or campus-day is known if the row's memo holds it now or held it when
+                // the batch began (a later insert may have pushed it out), or if it is in Redis
+                // (only possible when the memo had spilled before the batch) or added by it.
+                let start = (before[key] ?? nil)?.aggregate
+                func known(_ inMemo: Bool, spilledBefore: Bool, _ member: SeenMember) -> Bool {
+                    inMemo || (spilledBefore ? isKnown(member) : added.contains(member))
+                }
+                var newCampaign = false
+                if event.kind == .sent, let campaign = event.campaignId {
+                    let id = ByteKey(campaign)
+                    newCampaign = !known(working[key]!.campaignIds.contains(id) || start?.campaignIds.contains(id) == true,
+                                         spilledBefore: start?.campaignIds.spilled == true,
+                                         .campaign(contact: event.contactId, campaignId: campaign))
+                    if newCampaign {
+                        for moved in working[key]!.campaignIds.insert(id, capacity: ContactAggregate.campaignMemoCapacity) {
+                            added.insert(.campaign(contact: event.contactId, campaignId: moved.string))
+                        }
+                    }
+                }
                 working[key]!.count(event, newCampaign: newCampaign)
-                let newActive = isNew(members.active)
+                let day = members.activeDay
+                let newActive = !known(working[key]!.activeDays.contains(day) || start?.activeDays.contains(day) == true,
+                                       spilledBefore: start?.activeDays.spilled == true,
+                                       .active(contact: event.contactId, day: day))
+                if newActive {
+                    for moved in working[key]!.activeDays.insert(day, capacity: ContactAggregate.activeDayMemoCapacity) {
+                        added.insert(.active(contact: event.contactId, day: moved))
+                    }
+                }
                 days[members.day, default: partition.days[members.day]?.value ?? CampusDayPartial()].count(event.kind, newActive: newActive)
             }
         }
@@ -232,7 +281,7 @@ final class BatchFolder {
         var lastSum: [Int: Int64] = [:]
         for (bucket, sum) in commit.sums { lastSum[bucket] = sum }
         commit.sums = lastSum.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        commit.seen = Array(added)
+        commit.seen = added.map(\.bytes)
         if !added.isEmpty { partition.pendingMembers.append((batch, added)) }
         partition.next = commit.after
         return (commit, published, duplicates)

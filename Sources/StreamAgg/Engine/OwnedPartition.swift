@@ -27,7 +27,7 @@ final class OwnedPartition {
     /// Bucket -> sum of the digests of this partition's contacts in it, as folded.
     var sums: [Int64]
     /// Seen members added by each folded batch whose commit has not landed yet.
-    var pendingMembers: [(batch: Int, members: Set<[UInt8]>)] = []
+    var pendingMembers: [(batch: Int, members: Set<SeenMember>)] = []
     let cacheLimit: Int
 
     init(claim: PartitionClaim, cacheLimit: Int) {
@@ -47,7 +47,7 @@ final class OwnedPartition {
         if days.count > cacheLimit { Self.evict(&days, committed: committed, limit: cacheLimit) }
     }
 
-    func isPending(_ member: [UInt8]) -> Bool {
+    func isPending(_ member: SeenMember) -> Bool {
         pendingMembers.contains { $0.members.contains(member) }
     }
 

@@ -15,11 +15,11 @@ struct PartitionSlice: Sendable {
         var members: EventMembers?
     }
 
+    /// For an event: what the fold asks about it, computed once.
     struct EventMembers: Sendable {
-        var event: [UInt8]
-        var campaign: [UInt8]?
+        var event: SeenMember
         var day: CampusDayKey
-        var active: [UInt8]
+        var activeDay: ActiveDay
     }
 
     let partition: Int32
@@ -35,26 +35,28 @@ struct PartitionSlice: Sendable {
         var slices: [Int32: PartitionSlice] = [:]
         for record in batch {
             guard let topic = topics.input(record.topic) else { continue }
-            var slice = slices[record.partition] ?? PartitionSlice(partition: record.partition)
-            slice.next[topic] = max(slice.next[topic] ?? 0, record.offset + 1)
-            switch RecordDecoder.decode(topic: topic, key: record.key, value: record.value) {
-            case .failure(let rejection):
-                slice.rejected.append((record, rejection))
-            case .success(let input):
-                var members: EventMembers?
-                if case .event(let e) = input {
-                    let day = CampusDayKey(campusId: e.campusId, day: e.at.utcDay)
-                    members = EventMembers(
-                        event: SeenMember.event(contact: e.contactId, eventId: e.eventId),
-                        campaign: e.kind == .sent ? e.campaignId.map { SeenMember.campaign(contact: e.contactId, campaignId: $0) } : nil,
-                        day: day, active: SeenMember.active(contact: e.contactId, day: day))
-                }
-                slice.entries.append(Entry(topic: topic, offset: record.offset, timestampMillis: record.timestampMillis,
-                                           record: input, members: members))
-            }
-            slices[record.partition] = slice
+            // Mutated in place: a copy taken out of the dictionary would copy its arrays on
+            // every append.
+            slices[record.partition, default: PartitionSlice(partition: record.partition)].add(record, topic: topic)
         }
         return slices
+    }
+
+    private mutating func add(_ record: KafkaRecord, topic: InputTopic) {
+        next[topic] = max(next[topic] ?? 0, record.offset + 1)
+        switch RecordDecoder.decode(topic: topic, key: record.key, value: record.value) {
+        case .failure(let rejection):
+            rejected.append((record, rejection))
+        case .success(let input):
+            var members: EventMembers?
+            if case .event(let e) = input {
+                let day = e.at.utcDay
+                members = EventMembers(event: SeenMember.event(contact: e.contactId, eventId: e.eventId),
+                                       day: CampusDayKey(campusId: e.campusId, day: day),
+                                       activeDay: ActiveDay(campusId: e.campusId, day: day.daysSinceEpoch))
+            }
+            entries.append(Entry(topic: topic, offset: record.offset, timestampMillis: record.timestampMillis, record: input, members: members))
+        }
     }
 
     /// The distinct contacts of the slice, first-seen order.
@@ -63,17 +65,6 @@ struct PartitionSlice: Sendable {
         var out: [String] = []
         for entry in entries where seen.insert(ByteKey(entry.record.contactId)).inserted { out.append(entry.record.contactId) }
         return out
-    }
-
-    /// The distinct seen members the fold may ask about.
-    var candidateMembers: [[UInt8]] {
-        var set: Set<[UInt8]> = []
-        for case let m? in entries.map(\.members) {
-            set.insert(m.event)
-            set.insert(m.active)
-            if let c = m.campaign { set.insert(c) }
-        }
-        return Array(set)
     }
 
     var touchedDays: Set<CampusDayKey> {

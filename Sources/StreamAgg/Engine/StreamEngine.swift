@@ -187,7 +187,11 @@ final class EngineRun: Sendable {
                     let started = ContinuousClock.now
                     folder.own(worker.ownership.current, cacheLimit: tuning.streamCacheRows)
                     let batch = try await folder.fold(polled.records, committedThrough: worker.committed.value)
-                    metrics.fold.recordNanoseconds((ContinuousClock.now - started).inNanoseconds)
+                    let folded = ContinuousClock.now - started
+                    metrics.fold.recordNanoseconds(folded.inNanoseconds)
+                    logger.debug("stream: batch \(batch.sequence) folded", metadata: [
+                        "records": "\(batch.recordCount)", "partitions": "\(batch.commits.count)",
+                        "rows": "\(batch.contactRows.count)", "fold_ms": "\(folded.inMilliseconds)"])
                     await toCommit.send(Stamped(batch: batch, polledAt: polled.polledAt))
                 }
             }

@@ -45,6 +45,13 @@ struct ContactAggregate: Sendable, Equatable {
     var firstEventAt: Int64?
     var lastSentAt: Int64?
     var lastReplyAt: Int64?
+    /// The campaigns the contact sent in (behind `campaigns`), and the campus-days it was
+    /// active on (behind each day's `active_contacts`), in the row while few (`RowMemo`).
+    var campaignIds = RowMemo<ByteKey>()
+    var activeDays = RowMemo<ActiveDay>()
+
+    static let campaignMemoCapacity = 16
+    static let activeDayMemoCapacity = 8
 
     /// Applies a contact record at `offset` of its partition; true when it wins (the row's
     /// contact fields may have changed).
@@ -93,16 +100,27 @@ struct ContactAggregate: Sendable, Equatable {
 
 /// A contact's stored form: its aggregate plus the digest of the row it gives (so a change
 /// subtracts the old digest from its bucket's sum without recomputing it) and its bucket.
-struct StoredAggregate: Sendable, Equatable {
+///
+/// A class, not a struct: Swift 6.3 disagreed with itself about where `Optional<StoredAggregate>`
+/// keeps its `nil` when this was a struct (static code read the runtime's `nil` as a value, and a
+/// failable initialiser's `nil` came back as a zeroed row). An optional reference is a null
+/// pointer everywhere.
+final class StoredAggregate: Sendable, Equatable {
     static let version: UInt8 = 1
 
-    var aggregate: ContactAggregate
-    var digest: UInt64
-    var bucket: Int
+    let aggregate: ContactAggregate
+    let digest: UInt64
+    let bucket: Int
+
+    static func == (a: StoredAggregate, b: StoredAggregate) -> Bool {
+        a.aggregate == b.aggregate && a.digest == b.digest && a.bucket == b.bucket
+    }
 
     private enum Flag {
         static let contact: UInt8 = 1, contactOptedOut: UInt8 = 2, opt: UInt8 = 4, optOut: UInt8 = 8
         static let firstEvent: UInt8 = 16, lastSent: UInt8 = 32, lastReply: UInt8 = 64
+        // Second flags byte.
+        static let campaignsSpilled: UInt8 = 1, activeDaysSpilled: UInt8 = 2
     }
 
     func encoded() -> [UInt8] {
@@ -116,6 +134,7 @@ struct StoredAggregate: Sendable, Equatable {
         if a.lastSentAt != nil { flags |= Flag.lastSent }
         if a.lastReplyAt != nil { flags |= Flag.lastReply }
         w.byte(flags)
+        w.byte((a.campaignIds.spilled ? Flag.campaignsSpilled : 0) | (a.activeDays.spilled ? Flag.activeDaysSpilled : 0))
         w.varint(UInt64(bucket))
         w.varint(digest)
         if let c = a.contact {
@@ -127,13 +146,17 @@ struct StoredAggregate: Sendable, Equatable {
         if let t = a.firstEventAt { w.signed(t) }
         if let t = a.lastSentAt { w.signed(t) }
         if let t = a.lastReplyAt { w.signed(t) }
+        w.varint(UInt64(a.campaignIds.items.count))
+        for id in a.campaignIds.items { w.string(id.string) }
+        w.varint(UInt64(a.activeDays.items.count))
+        for day in a.activeDays.items { w.string(day.campusId); w.signed(day.day) }
         return w.bytes
     }
 
     /// nil when the bytes are not a row this version wrote.
-    init?(decoding bytes: [UInt8]) {
+    static func decode(_ bytes: [UInt8]) -> StoredAggregate? {
         var r = ByteReader(bytes)
-        guard r.byte() == Self.version, let flags = r.byte(), let bucket = r.varint(), bucket < 4096,
+        guard r.byte() == Self.version, let flags = r.byte(), let flags2 = r.byte(), let bucket = r.varint(), bucket < 4096,
               let digest = r.varint() else { return nil }
         var a = ContactAggregate()
         if flags & Flag.contact != 0 {
@@ -151,10 +174,19 @@ struct StoredAggregate: Sendable, Equatable {
         if flags & Flag.firstEvent != 0 { guard let t = r.signed() else { return nil }; a.firstEventAt = t }
         if flags & Flag.lastSent != 0 { guard let t = r.signed() else { return nil }; a.lastSentAt = t }
         if flags & Flag.lastReply != 0 { guard let t = r.signed() else { return nil }; a.lastReplyAt = t }
+        guard let campaignCount = r.varint(), campaignCount <= UInt64(bytes.count) else { return nil }
+        var campaignIds: [ByteKey] = []
+        for _ in 0..<campaignCount { guard let id = r.string() else { return nil }; campaignIds.append(ByteKey(id)) }
+        a.campaignIds = RowMemo(items: campaignIds, spilled: flags2 & Flag.campaignsSpilled != 0)
+        guard let dayCount = r.varint(), dayCount <= UInt64(bytes.count) else { return nil }
+        var days: [ActiveDay] = []
+        for _ in 0..<dayCount {
+            guard let campus = r.string(), let day = r.signed() else { return nil }
+            days.append(ActiveDay(campusId: campus, day: day))
+        }
+        a.activeDays = RowMemo(items: days, spilled: flags2 & Flag.activeDaysSpilled != 0)
         guard r.isAtEnd else { return nil }
-        self.aggregate = a
-        self.digest = digest
-        self.bucket = Int(bucket)
+        return StoredAggregate(aggregate: a, digest: digest, bucket: Int(bucket))
     }
 
     init(aggregate: ContactAggregate, digest: UInt64, bucket: Int) {

@@ -62,7 +62,7 @@ public struct StreamStore: Sendable {
         for p in try await partitions() {
             try await walk(keyspace.partition(p).rows) { field, value in
                 let id = String(decoding: field, as: UTF8.self)
-                guard let stored = StoredAggregate(decoding: value) else { throw StreamError.corruptState(id, "row", "\(value.count) bytes") }
+                guard let stored = StoredAggregate.decode(value) else { throw StreamError.corruptState(id, "row", "\(value.count) bytes") }
                 all.append(StreamContact(row: stored.aggregate.row(contactId: id), partition: p, digest: stored.digest, bucket: stored.bucket))
             }
         }
@@ -93,7 +93,7 @@ public struct StreamStore: Sendable {
         let replies = try await redis.execute(partitions.map { .command(["HGET", keyspace.partition($0).rows, contactId]) })
         for (p, reply) in zip(partitions, replies) {
             if case .bulk(let bytes) = try reply.check() {
-                guard let stored = StoredAggregate(decoding: bytes) else { throw StreamError.corruptState(contactId, "row", "\(bytes.count) bytes") }
+                guard let stored = StoredAggregate.decode(bytes) else { throw StreamError.corruptState(contactId, "row", "\(bytes.count) bytes") }
                 return StreamContact(row: stored.aggregate.row(contactId: contactId), partition: p, digest: stored.digest, bucket: stored.bucket)
             }
         }
@@ -143,7 +143,7 @@ public struct StreamStore: Sendable {
         var sums: [Int: Int64] = [:]
         try await walk(keyspace.partition(p).rows) { field, value in
             let id = String(decoding: field, as: UTF8.self)
-            guard let stored = StoredAggregate(decoding: value) else { throw StreamError.corruptState(id, "row", "\(value.count) bytes") }
+            guard let stored = StoredAggregate.decode(value) else { throw StreamError.corruptState(id, "row", "\(value.count) bytes") }
             let digest = ContactDigest.digest(of: stored.aggregate.row(contactId: id))
             sums[ContactDigest.bucket(of: id), default: 0] &+= Int64(bitPattern: digest)
         }
@@ -157,7 +157,7 @@ public struct StreamStore: Sendable {
         for p in try await partitions() {
             try await walk(keyspace.partition(p).rows) { field, value in
                 let id = String(decoding: field, as: UTF8.self)
-                guard let stored = StoredAggregate(decoding: value) else { throw StreamError.corruptState(id, "row", "\(value.count) bytes") }
+                guard let stored = StoredAggregate.decode(value) else { throw StreamError.corruptState(id, "row", "\(value.count) bytes") }
                 if buckets.contains(stored.bucket) {
                     out.append(StreamContact(row: stored.aggregate.row(contactId: id), partition: p, digest: stored.digest, bucket: stored.bucket))
                 }
@@ -184,7 +184,7 @@ public struct StreamStore: Sendable {
         var rows: [ContactSummaryRow] = []
         let next = try await scanStep(keyspace.partition(at.partition).rows, cursor: at.cursor) { field, value in
             let id = String(decoding: field, as: UTF8.self)
-            guard let stored = StoredAggregate(decoding: value) else { throw StreamError.corruptState(id, "row", "\(value.count) bytes") }
+            guard let stored = StoredAggregate.decode(value) else { throw StreamError.corruptState(id, "row", "\(value.count) bytes") }
             rows.append(stored.aggregate.row(contactId: id))
         }
         if next != "0" { return (rows, PageCursor(partition: at.partition, cursor: next)) }

@@ -18,11 +18,15 @@ import Testing
         let keys = env.store.keyspace.partition(p)
         let replies = try await env.redis.execute([.command(["HGETALL", keys.meta]), .command(["HGETALL", keys.rows]),
                                                    .command(["SMEMBERS", keys.seen]), .command(["HGETALL", keys.days]),
-                                                   .command(["HGETALL", keys.sums]), .command(["HGETALL", keys.outbox])])
+                                                   .command(["GET", keys.sums]), .command(["HGETALL", keys.outbox])])
         return try replies.enumerated().map { index, reply in
-            let items = try #require(try reply.check().array)
-            let isSet = index == 2
-            return (isSet ? items.map { "\($0)" } : stride(from: 0, to: items.count, by: 2).map { "\(items[$0])=\(items[$0 + 1])" }).sorted()
+            switch index {
+            case 2: return try #require(try reply.check().array).map { "\($0)" }.sorted()        // the seen set
+            case 4: return ["\(try reply.check())"]                                             // the sums string
+            default:
+                let items = try #require(try reply.check().array)
+                return stride(from: 0, to: items.count, by: 2).map { "\(items[$0])=\(items[$0 + 1])" }.sorted()
+            }
         }
     }
 

@@ -266,8 +266,8 @@ final class BatchFolder {
             partition.rows[key] = .init(value: stored, batch: batch)
             commit.rows.append((key.string, stored.encoded()))
             if oldRow != row {
-                partition.sums[bucket] = partition.sums[bucket] &- Int64(bitPattern: old?.digest ?? 0) &+ Int64(bitPattern: digest)
-                commit.sums.append((bucket, partition.sums[bucket]))
+                partition.sums.replace(old?.digest ?? 0, by: digest, in: bucket)
+                commit.sums = partition.sums
                 commit.outbox.contacts.append(key.string)
                 published.append(row)
             }
@@ -277,10 +277,6 @@ final class BatchFolder {
             commit.days.append((day, partial.encoded()))
             commit.outbox.days.append(day)
         }
-        // A bucket changed twice in the batch is written once, with its final sum.
-        var lastSum: [Int: Int64] = [:]
-        for (bucket, sum) in commit.sums { lastSum[bucket] = sum }
-        commit.sums = lastSum.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         commit.seen = added.map(\.bytes)
         if !added.isEmpty { partition.pendingMembers.append((batch, added)) }
         partition.next = commit.after

@@ -24,8 +24,8 @@ final class OwnedPartition {
     var next: NextOffsets
     var rows: [ByteKey: Cached<StoredAggregate?>] = [:]
     var days: [CampusDayKey: Cached<CampusDayPartial>] = [:]
-    /// Bucket -> sum of the digests of this partition's contacts in it, as folded.
-    var sums: [Int64]
+    /// The digest sums of this partition's contacts per bucket, as folded.
+    var sums: BucketSums
     /// Seen members added by each folded batch whose commit has not landed yet.
     var pendingMembers: [(batch: Int, members: Set<SeenMember>)] = []
     let cacheLimit: Int
@@ -70,7 +70,7 @@ struct PartitionClaim: Sendable {
     var keys: PartitionKeys
     var epoch: Int64
     var next: NextOffsets
-    var sums: [Int64]
+    var sums: BucketSums
     /// Outbox entries left by a previous owner (committed, not confirmed published).
     var outbox: [(batchId: String, entry: OutboxEntry)]
 }

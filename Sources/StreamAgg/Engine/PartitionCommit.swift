@@ -13,7 +13,8 @@ struct PartitionCommit: Sendable {
     var rows: [(contactId: String, bytes: [UInt8])] = []
     var seen: [[UInt8]] = []
     var days: [(key: CampusDayKey, bytes: [UInt8])] = []
-    var sums: [(bucket: Int, sum: Int64)] = []
+    /// The partition's bucket sums after this batch, when a row's digest changed.
+    var sums: BucketSums?
     var outbox = OutboxEntry(contacts: [], days: [])
 
     /// Unique per partition: offsets only grow.
@@ -21,17 +22,17 @@ struct PartitionCommit: Sendable {
 
     var request: RedisRequest {
         var args: [[UInt8]] = []
-        args.reserveCapacity(11 + rows.count * 2 + seen.count + days.count * 2 + sums.count * 2)
+        args.reserveCapacity(11 + rows.count * 2 + seen.count + days.count * 2)
         for text in [String(epoch), before.text(.contacts), before.text(.messageEvents),
                      after.text(.contacts), after.text(.messageEvents), batchId] {
             args.append(Array(text.utf8))
         }
         args.append(outbox.encoded())
-        for n in [rows.count, seen.count, days.count, sums.count] { args.append(Array(String(n).utf8)) }
+        args.append(sums?.encoded() ?? [])
+        for n in [rows.count, seen.count, days.count] { args.append(Array(String(n).utf8)) }
         for row in rows { args.append(Array(row.contactId.utf8)); args.append(row.bytes) }
         args += seen
         for day in days { args.append(Array(day.key.kafkaKey.utf8)); args.append(day.bytes) }
-        for sum in sums { args.append(Array(String(sum.bucket).utf8)); args.append(Array(String(sum.sum).utf8)) }
         return .script(PartitionScripts.commit, keys: [keys.meta, keys.rows, keys.seen, keys.days, keys.sums, keys.outbox].map { Array($0.utf8) },
                        args: args)
     }

@@ -246,20 +246,15 @@ extension PartitionClaim {
     /// Parses `PartitionScripts.claim`'s reply.
     init(reply: RedisReply, keys: PartitionKeys) throws {
         guard let parts = try reply.check().array, parts.count == 4, let epoch = parts[0].int,
-              let next = parts[1].array, next.count == 2, let sums = parts[2].array, let outbox = parts[3].array else {
+              let next = parts[1].array, next.count == 2, let outbox = parts[3].array else {
             throw StreamError.unexpectedReply("claim of partition \(keys.partition)", reply)
         }
         self.keys = keys
         self.epoch = epoch
         self.next = NextOffsets(contacts: next[0].int, messageEvents: next[1].int)
-        var bucketSums = [Int64](repeating: 0, count: ContactDigest.bucketCount)
-        for i in stride(from: 0, to: sums.count - 1, by: 2) {
-            guard let bucket = sums[i].int, (0..<Int64(ContactDigest.bucketCount)).contains(bucket), let sum = sums[i + 1].int else {
-                throw StreamError.unexpectedReply("bucket sums of partition \(keys.partition)", reply)
-            }
-            bucketSums[Int(bucket)] = sum
-        }
-        self.sums = bucketSums
+        let stored: [UInt8] = if case .bulk(let bytes) = parts[2] { bytes } else { [] }
+        guard let sums = BucketSums(decoding: stored) else { throw StreamError.corruptState(keys.sums, "sums", "\(stored.count) bytes") }
+        self.sums = sums
         var entries: [(batchId: String, entry: OutboxEntry)] = []
         for i in stride(from: 0, to: outbox.count - 1, by: 2) {
             guard let id = outbox[i].string, case .bulk(let bytes) = outbox[i + 1], let entry = OutboxEntry(decoding: bytes) else {

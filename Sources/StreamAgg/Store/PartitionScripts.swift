@@ -9,11 +9,11 @@ enum PartitionScripts {
     /// (their commits check the epoch first), and returns what the new owner starts from.
     ///
     /// KEYS: 1 meta, 2 sums, 3 outbox. Returns { epoch, { next contacts offset, next
-    /// message-events offset }, { bucket, sum, ... }, { batch id, outbox entry, ... } }.
+    /// message-events offset }, bucket sums (`BucketSums`, or nil), { batch id, outbox entry, ... } }.
     static let claim = RedisScript(source: #"""
 local epoch = redis.call('HINCRBY', KEYS[1], 'epoch', 1)
 local next = redis.call('HMGET', KEYS[1], 'contacts', 'message-events')
-return { epoch, next, redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3]) }
+return { epoch, next, redis.call('GET', KEYS[2]), redis.call('HGETALL', KEYS[3]) }
 """#)
 
     /// One batch of one partition, all or nothing, fenced: applied only if the partition's epoch
@@ -21,8 +21,8 @@ return { epoch, next, redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS
     ///
     /// KEYS: 1 meta, 2 rows, 3 seen, 4 days, 5 sums, 6 outbox.
     /// ARGV: 1 epoch, 2-3 expected next offsets (contacts, message-events; "" = none stored),
-    /// 4-5 new next offsets, 6 outbox batch id, 7 outbox entry, 8-11 counts of row pairs, seen
-    /// members, day pairs and sum pairs, then those items in that order.
+    /// 4-5 new next offsets, 6 outbox batch id, 7 outbox entry, 8 bucket sums ("" = unchanged),
+    /// 9-11 counts of row pairs, seen members and day pairs, then those items in that order.
     ///
     /// Returns { "ok" }, { "applied" } (this very batch is already stored: a retried call after
     /// a lost reply), { "fenced", stored epoch } or { "moved", stored next offsets... }.
@@ -43,10 +43,10 @@ local function write(command, key, items, width)
     i = j + 1
   end
 end
-write('HSET', KEYS[2], tonumber(ARGV[8]), 2)
-write('SADD', KEYS[3], tonumber(ARGV[9]), 1)
-write('HSET', KEYS[4], tonumber(ARGV[10]), 2)
-write('HSET', KEYS[5], tonumber(ARGV[11]), 2)
+write('HSET', KEYS[2], tonumber(ARGV[9]), 2)
+write('SADD', KEYS[3], tonumber(ARGV[10]), 1)
+write('HSET', KEYS[4], tonumber(ARGV[11]), 2)
+if ARGV[8] ~= '' then redis.call('SET', KEYS[5], ARGV[8]) end
 redis.call('HSET', KEYS[6], ARGV[6], ARGV[7])
 local offsets = {}
 if ARGV[4] ~= '' then offsets[#offsets + 1] = 'contacts'; offsets[#offsets + 1] = ARGV[4] end

@@ -45,7 +45,7 @@ public struct PartitionKeys: Sendable, Hashable {
     public var seen: String { tag + ":seen" }
     /// Hash: "campus_id|day" -> `CampusDayPartial` bytes, this partition's share of the row.
     public var days: String { tag + ":days" }
-    /// Hash: bucket number -> sum of the digests of this partition's contacts in that bucket.
+    /// String: `BucketSums`, the sum of the digests of this partition's contacts per bucket.
     public var sums: String { tag + ":sums" }
     /// Hash: batch id -> `OutboxEntry` bytes: keys committed but not yet confirmed published.
     public var outbox: String { tag + ":outbox" }

@@ -110,22 +110,21 @@ public struct StreamStore: Sendable {
             let keys = keyspace.partition(p)
             return .transaction([
                 ["HMGET", keys.meta, MetaField.next(.contacts), MetaField.next(.messageEvents)],
-                ["HGETALL", keys.sums],
+                ["GET", keys.sums],
                 ["HGETALL", keys.days],
             ].map { $0.map { Array($0.utf8) } })
         })
         return try zip(partitions, replies).map { p, reply in
             guard let parts = try reply.check().array, parts.count == 3, let next = try parts[0].check().array, next.count == 2,
-                  let sums = try parts[1].check().array, let days = try parts[2].check().array else {
+                  let days = try parts[2].check().array else {
                 throw StreamError.unexpectedReply("digests of partition \(p)", reply)
             }
             var digest = PartitionDigest(partition: p, appliedOffsets: [:], bucketSums: [:], campusDayShares: [:])
             if let n = next[0].int { digest.appliedOffsets[TopicPartition(topics.contacts, p)] = n }
             if let n = next[1].int { digest.appliedOffsets[TopicPartition(topics.messageEvents, p)] = n }
-            for i in stride(from: 0, to: sums.count - 1, by: 2) {
-                guard let bucket = sums[i].int, let sum = sums[i + 1].int else { throw StreamError.unexpectedReply("sums of partition \(p)", reply) }
-                if sum != 0 { digest.bucketSums[Int(bucket)] = sum }
-            }
+            let stored: [UInt8] = if case .bulk(let bytes) = try parts[1].check() { bytes } else { [] }
+            guard let sums = BucketSums(decoding: stored) else { throw StreamError.corruptState(keyspace.partition(p).sums, "sums", "\(stored.count) bytes") }
+            digest.bucketSums = sums.nonZero
             for i in stride(from: 0, to: days.count - 1, by: 2) {
                 guard case .bulk(let name) = days[i], case .bulk(let bytes) = days[i + 1],
                       let key = CampusDayKey(kafkaKey: String(decoding: name, as: UTF8.self)), let share = CampusDayPartial(decoding: bytes) else {

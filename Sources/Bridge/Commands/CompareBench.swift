@@ -24,7 +24,9 @@ struct CompareBench: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @Option(help: "Contacts in the stores.") var contacts = 100_000
     @Option(help: "Message events in the workload.") var events = 100_000
-    @Option(help: "Rounds to time.") var rounds = 3
+    @Option(help: "Rounds to time (checksummed with the stream's maintained sums when the stores agree on their offsets).") var rounds = 3
+    @Option(name: .customLong("verify-rounds"), help: "Verifying rounds to time after them (the stream's sums recomputed from its rows).")
+    var verifyRounds = 1
 
     func run() async throws {
         Logs.bootstrap(defaultLevel: .warning)
@@ -81,12 +83,12 @@ struct CompareBench: AsyncParsableCommand {
         let loadSeconds = (ContinuousClock.now - start).inSeconds
 
         let comparator = ShadowComparator(postgres: postgres, redis: redis, topics: config.topics, settings: try ComparatorSettings.fromEnvironment())
-        print("| round | contacts compared | campus-days | clean | total ms | legacy read ms | stream read ms | compare ms |")
-        print("| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |")
-        for _ in 0..<rounds {
-            let round = try await comparator.round()
+        print("| round | contacts compared | campus-days | clean | total ms | legacy read ms | stream read ms | compare ms | method |")
+        print("| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |")
+        for verify in Array(repeating: false, count: rounds) + Array(repeating: true, count: verifyRounds) {
+            let round = try await comparator.round(verify: verify)
             let o = round.outcome
-            print("| \(round.id) | \(o.compared[.contactSummary] ?? 0) | \(o.compared[.campusDaily] ?? 0) | \(round.clean) | \(round.durationMillis) | \(round.legacyReadMillis) | \(round.streamReadMillis) | \(round.compareMillis) |")
+            print("| \(round.id) | \(o.compared[.contactSummary] ?? 0) | \(o.compared[.campusDaily] ?? 0) | \(round.clean) | \(round.durationMillis) | \(round.legacyReadMillis) | \(round.streamReadMillis) | \(round.compareMillis) | \(round.method.description) |")
         }
         print(String(format: "\n%d contacts, %d records produced; stream path to idle %.1f s; legacy store loaded by COPY in %.1f s",
                      contacts, produced, streamSeconds, loadSeconds))

@@ -5,9 +5,14 @@ import Foundation
 struct CompareRounds {
     struct Outcome {
         var contacts: Int
+        /// Rounds that trusted the stream's maintained sums.
         var bestSeconds: Double
         var worstSeconds: Double
+        /// The verifying round (the stream's sums recomputed from its rows).
+        var verifyingSeconds: Double?
         var allClean: Bool
+        /// Every round compared bucket sums (none fell back to reading every row).
+        var allChecksummed: Bool
         var peakKiB: Int
     }
 
@@ -19,18 +24,22 @@ struct CompareRounds {
                                      ["bench", "compare", "--contacts", String(contacts), "--events", String(contacts),
                                       "--rounds", String(rounds)], environment: environment)
         let outcome = try await child.run(timeout: .seconds(1500))
-        // Rows of its table: | round | contacts compared | campus-days | clean | total ms | ...
+        // Rows of its table: | round | contacts compared | campus-days | clean | total ms | ... | method |
         var totals: [Double] = []
+        var verifying: [Double] = []
         var clean = true
+        var checksummed = true
         for line in outcome.stdout.split(separator: "\n") where line.hasPrefix("| ") {
             let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard cells.count >= 5, let total = Double(cells[4]) else { continue }
-            totals.append(total / 1000)
+            guard cells.count >= 9, let total = Double(cells[4]) else { continue }
+            if cells[8].hasPrefix("verified") { verifying.append(total / 1000) } else { totals.append(total / 1000) }
             clean = clean && cells[3] == "true"
+            checksummed = checksummed && cells[8].contains("checksums")
         }
         guard let best = totals.min(), let worst = totals.max() else {
             throw ChildProcess.Failed(command: child.command, status: 0, stderr: "no round in its output:\n\(outcome.stdout)")
         }
-        return Outcome(contacts: contacts, bestSeconds: best, worstSeconds: worst, allClean: clean, peakKiB: outcome.peakKiB)
+        return Outcome(contacts: contacts, bestSeconds: best, worstSeconds: worst, verifyingSeconds: verifying.min(),
+                       allClean: clean, allChecksummed: checksummed, peakKiB: outcome.peakKiB)
     }
 }

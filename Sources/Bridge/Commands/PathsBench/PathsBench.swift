@@ -4,6 +4,7 @@ import BridgeSupport
 import Foundation
 import KafkaClient
 import Logging
+import RedisClient
 
 /// The paths themselves, in one run on the configured services: the broker's ceiling (kcat),
 /// the stream path and the legacy path run as `bridge` children, both paths' cost per record
@@ -101,17 +102,22 @@ struct PathsBench: AsyncParsableCommand {
         say("producing \(input.count) records")
         try await WorkloadProducer.send(input, with: producer)
         await producer.close()
-        let ceiling = BrokerCeiling(kcat: kcat, configuration: stream)
-        let kcatRead = try await ceiling.read(stream.topics.inputs, records: input.count)
-
-        // Start-up and group join alone: the same command on empty topics.
         let empty = scope.configuration("s0")
         try await KafkaAdmin(configuration: empty.kafka).createTopics(empty.topics.all, partitions: empty.partitions)
+        let ceiling = BrokerCeiling(kcat: kcat, configuration: stream)
+        let kcatRead = try await ceiling.read(stream.topics.inputs, records: input.count)
+        let kcatReadTogether = try await ceiling.readTogether(stream.topics.inputs, emptyTopics: empty.topics.inputs, records: input.count)
+
+        // Start-up and group join alone: the same command on empty topics.
         let idle = ["run", "--stream", "--exit-when-idle", "--no-http"]
         say("stream path on empty topics (start-up and group join)")
         let overhead = try await ChildProcess(bridge, idle, environment: scope.environment(for: empty)).run().seconds
         say("stream path over \(input.count) records")
+        let redis = try await RedisClient(configuration: try stream.redis(), name: "bench-redis-stats")
+        defer { redis.close() }
+        let redisBefore = try await RedisCost(redis: redis).read()
         let streamRun = try await ChildProcess(bridge, idle, environment: scope.environment(for: stream)).run()
+        let redisAfter = try await RedisCost(redis: redis).read()
         let streamRate = Double(input.count) / streamRun.seconds
         let steadyRate = streamRun.seconds > overhead ? Double(input.count) / (streamRun.seconds - overhead) : streamRate
 
@@ -122,12 +128,20 @@ struct PathsBench: AsyncParsableCommand {
         let scratch = stream.topicPrefix + "kcat-scratch"
         try await KafkaAdmin(configuration: stream.kafka).createTopics([scratch], partitions: stream.partitions)
         let kcatWrite = try await ceiling.write(count: published.count, bytes: bytes, to: scratch)
-        let ceilingRate = Double(input.count) / (kcatRead.seconds + kcatWrite.seconds)
-        ratios.append(.init(name: "stream / broker ceiling (spawn to exit)", value: streamRate / ceilingRate, unit: "ratio"))
+        let ceilingRate = Double(input.count) / (kcatReadTogether.seconds + kcatWrite.seconds)
+        let sequentialCeilingRate = Double(input.count) / (kcatRead.seconds + kcatWrite.seconds)
         ratios.append(.init(name: "stream / broker ceiling (start-up and join excluded)", value: steadyRate / ceilingRate, unit: "ratio"))
-        figures.add("broker ceiling: input / (kcat read s + kcat write s)", ceilingRate, "records/s")
-        figures.add("kcat read of the \(input.count) input records", kcatRead.seconds, "s")
+        ratios.append(.init(name: "stream / broker ceiling (spawn to exit)", value: streamRate / ceilingRate, unit: "ratio"))
+        ratios.append(.init(name: "stream / sequential-kcat ceiling (join excluded; the earlier runs' measure)", value: steadyRate / sequentialCeilingRate, unit: "ratio"))
+        figures.add("broker ceiling: input / (kcat -G read of both inputs s + kcat write s)", ceilingRate, "records/s")
+        figures.add("kcat -G reading both inputs, fetch.max.bytes 50 MiB, join excluded (\(input.count) records)", kcatReadTogether.seconds, "s")
+        figures.add("sequential-kcat ceiling: input / (kcat -C per input, one after the other s + kcat write s)", sequentialCeilingRate, "records/s")
+        figures.add("kcat -C reading each input in turn, spawn to exit", kcatRead.seconds, "s")
         figures.add("kcat write of \(published.count) records of \(bytes) bytes", kcatWrite.seconds, "s")
+        let commandMicros = RedisCost.commandMicros(from: redisBefore, to: redisAfter)
+        figures.add("Redis CPU per input record, INFO commandstats (client commands)", commandMicros / Double(input.count), "µs")
+        figures.add("Redis CPU per input record, process CPU (commands, network, append-only file)",
+                    (redisAfter.cpuSeconds - redisBefore.cpuSeconds) * 1_000_000 / Double(input.count), "µs")
         figures.add("stream path, spawn to exit", streamRate, "records/s")
         figures.add("stream path, spawn to exit on empty topics (start-up, join)", overhead, "s")
         figures.add("stream path, start-up and join excluded", steadyRate, "records/s")
@@ -190,7 +204,11 @@ struct PathsBench: AsyncParsableCommand {
                     report.notes.append("Comparison round at \(contacts) contacts failed: \(String(describing: error).prefix(300))")
                     continue
                 }
-                figures.add("comparison round, \(contacts) contacts, best of \(compareRounds)\(outcome.allClean ? "" : " (NOT clean)")", outcome.bestSeconds, "s")
+                let caveat = (outcome.allClean ? "" : " (NOT clean)") + (outcome.allChecksummed ? "" : " (some fell back to full reads)")
+                figures.add("comparison round (checksummed), \(contacts) contacts, best of \(compareRounds)\(caveat)", outcome.bestSeconds, "s")
+                if let verifying = outcome.verifyingSeconds {
+                    figures.add("verifying comparison round (stream sums recomputed from its rows), \(contacts) contacts", verifying, "s")
+                }
                 memory.append(.init(name: "peak memory (VmHWM), bench compare child, \(contacts) contacts", value: Double(outcome.peakKiB) / 1024, unit: "MiB"))
             }
         }

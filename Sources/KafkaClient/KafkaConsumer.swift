@@ -121,35 +121,62 @@ public final class KafkaConsumer: @unchecked Sendable {
             var records: [KafkaRecord] = []
             records.reserveCapacity(min(maxRecords, 4096))
             let generation = context.generation
-            // Until the first record: the wait; from then on: the first record's age.
+            // Topic names by librdkafka topic handle: one String per topic, not per record.
+            var topicNames: [OpaquePointer: String] = [:]
+            func topicName(_ rkt: OpaquePointer) -> String {
+                if let name = topicNames[rkt] { return name }
+                let name = String(cString: rd_kafka_topic_name(rkt))
+                topicNames[rkt] = name
+                return name
+            }
+            // Whether each partition's last event in this call was its end; handed to the
+            // context once, at the end (one lock per call, not per record).
+            var atEnd: [TopicPartition: Bool] = [:]
+            defer { context.reached(atEnd) }
+            // Until the first record: the wait; from then on: the first record's age. The clock is
+            // read when librdkafka has nothing ready, and every 256 records otherwise.
             var deadline = DispatchTime.now().uptimeNanoseconds + waitNanos
+            var sinceClock = 0
             while records.count < maxRecords {
-                if let error = context.takeError() { throw error }
-                let now = DispatchTime.now().uptimeNanoseconds
-                let timeout = Int32(now >= deadline ? 0 : (deadline - now) / 1_000_000)
+                let timeout: Int32
+                if records.isEmpty || sinceClock >= 256 {
+                    if let error = context.takeError() { throw error }
+                    let now = DispatchTime.now().uptimeNanoseconds
+                    if !records.isEmpty && now >= deadline { break }
+                    timeout = records.isEmpty ? Int32(now >= deadline ? 0 : (deadline - now) / 1_000_000) : 0
+                    sinceClock = 0
+                } else {
+                    timeout = 0
+                }
                 guard let message = rd_kafka_consumer_poll(handle.pointer, timeout) else {
-                    if DispatchTime.now().uptimeNanoseconds < deadline { continue }
-                    break
+                    if let error = context.takeError() { throw error }
+                    let now = DispatchTime.now().uptimeNanoseconds
+                    if now >= deadline { break }
+                    // Records in hand: wait for more only as long as the batch may still grow.
+                    if !records.isEmpty, let more = rd_kafka_consumer_poll(handle.pointer, Int32((deadline - now) / 1_000_000)) {
+                        take(more)
+                    }
+                    continue
                 }
-                if records.isEmpty && message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                    deadline = DispatchTime.now().uptimeNanoseconds + ageNanos
-                }
+                take(message)
+            }
+
+            func take(_ message: UnsafeMutablePointer<rd_kafka_message_t>) {
                 defer { rd_kafka_message_destroy(message) }
+                sinceClock += 1
                 let err = message.pointee.err
                 if err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                    let record = Self.copy(message)
-                    context.reached(record.topicPartition, end: false)
+                    if records.isEmpty { deadline = DispatchTime.now().uptimeNanoseconds + ageNanos }
+                    let record = Self.copy(message, topic: topicName(message.pointee.rkt))
+                    atEnd[record.topicPartition] = false
                     records.append(record)
                 } else if err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
-                    if let rkt = message.pointee.rkt {
-                        context.reached(TopicPartition(String(cString: rd_kafka_topic_name(rkt)), message.pointee.partition), end: true)
-                    }
+                    if let rkt = message.pointee.rkt { atEnd[TopicPartition(topicName(rkt), message.pointee.partition)] = true }
                 } else {
-                    let error = KafkaError(err, operation: "consume")
-                    if rd_kafka_fatal_error(handle.pointer, nil, 0) != RD_KAFKA_RESP_ERR_NO_ERROR { throw error }
-                    context.recordTransientError(error)
+                    context.recordTransientError(KafkaError(err, operation: "consume"))
                 }
             }
+            if let fatal = context.fatalError(handle.pointer) { throw fatal }
             if context.generation != generation {
                 let owned = context.assignment
                 records.removeAll { !owned.contains($0.topicPartition) }
@@ -281,9 +308,8 @@ public final class KafkaConsumer: @unchecked Sendable {
         contextRef.release()
     }
 
-    static func copy(_ message: UnsafeMutablePointer<rd_kafka_message_t>) -> KafkaRecord {
+    static func copy(_ message: UnsafeMutablePointer<rd_kafka_message_t>, topic: String) -> KafkaRecord {
         let m = message.pointee
-        let topic = String(cString: rd_kafka_topic_name(m.rkt))
         let key = m.key.map { Array(UnsafeRawBufferPointer(start: $0, count: m.key_len)) }
         let value = m.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: m.len)) }
         var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
@@ -342,8 +368,17 @@ final class ConsumerContext: @unchecked Sendable {
     var events: [RebalanceEvent] { lock.withLock { log } }
     var generation: Int { lock.withLock { generationCounter } }
     var atEnd: Set<TopicPartition> { lock.withLock { ended.intersection(owned) } }
-    func reached(_ tp: TopicPartition, end: Bool) {
-        lock.withLock { if end { ended.insert(tp) } else { ended.remove(tp) } }
+    /// Each partition's last event of a poll: its end (true) or a record (false).
+    func reached(_ last: [TopicPartition: Bool]) {
+        if last.isEmpty { return }
+        lock.withLock { for (tp, end) in last { if end { ended.insert(tp) } else { ended.remove(tp) } } }
+    }
+
+    /// librdkafka's fatal error, if the client has one (then nothing more can be consumed).
+    func fatalError(_ handle: OpaquePointer) -> KafkaError? {
+        var text = [CChar](repeating: 0, count: 256)
+        let code = rd_kafka_fatal_error(handle, &text, text.count)
+        return code == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError(code: code.rawValue, message: cString(text), operation: "consume")
     }
     func startOffset(of tp: TopicPartition) -> Int64? { lock.withLock { starts[tp] } }
     func takeError() -> (any Error)? { lock.withLock { defer { pendingError = nil }; return pendingError } }

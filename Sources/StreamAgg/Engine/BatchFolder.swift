@@ -192,86 +192,88 @@ final class BatchFolder {
             added.contains(member) || present.contains(member) || partition.isPending(member)
         }
 
-        // The contacts' aggregates as the batch finds them, then as it leaves them.
-        var before: [ByteKey: StoredAggregate?] = [:]
-        var working: [ByteKey: ContactAggregate] = [:]
+        // Each contact's records in order (batch order is offset order within each topic), so
+        // that its aggregate is folded in one local value.
         var order: [ByteKey] = []
-        var days: [CampusDayKey: CampusDayPartial] = [:]
-        var duplicates = 0
-        for entry in slice.entries {
-            let key = ByteKey(entry.record.contactId)
-            if working[key] == nil {
-                let stored = partition.rows[key]?.value ?? (readRows[key] ?? nil)
-                before[key] = stored
-                working[key] = stored?.aggregate ?? ContactAggregate()
-                order.append(key)
-            }
-            switch entry.record {
-            case .contact(let update):
-                _ = working[key]!.apply(update, offset: entry.offset)
-            case .event(let event):
-                let members = entry.members!
-                if isKnown(members.event) { duplicates += 1; continue }
-                added.insert(members.event)
-                // A campaign or campus-day is known if the row's memo holds it now or held it when
-                // the batch began (a later insert may have pushed it out), or if it is in Redis
-                // (only possible when the memo had spilled before the batch) or added by it.
-                let start = (before[key] ?? nil)?.aggregate
-                func known(_ inMemo: Bool, spilledBefore: Bool, _ member: SeenMember) -> Bool {
-                    inMemo || (spilledBefore ? isKnown(member) : added.contains(member))
-                }
-                var newCampaign = false
-                if event.kind == .sent, let campaign = event.campaignId {
-                    let id = ByteKey(campaign)
-                    newCampaign = !known(working[key]!.campaignIds.contains(id) || start?.campaignIds.contains(id) == true,
-                                         spilledBefore: start?.campaignIds.spilled == true,
-                                         .campaign(contact: event.contactId, campaignId: campaign))
-                    if newCampaign {
-                        for moved in working[key]!.campaignIds.insert(id, capacity: ContactAggregate.campaignMemoCapacity) {
-                            added.insert(.campaign(contact: event.contactId, campaignId: moved.string))
-                        }
-                    }
-                }
-                working[key]!.count(event, newCampaign: newCampaign)
-                let day = members.activeDay
-                let newActive = !known(working[key]!.activeDays.contains(day) || start?.activeDays.contains(day) == true,
-                                       spilledBefore: start?.activeDays.spilled == true,
-                                       .active(contact: event.contactId, day: day))
-                if newActive {
-                    for moved in working[key]!.activeDays.insert(day, capacity: ContactAggregate.activeDayMemoCapacity) {
-                        added.insert(.active(contact: event.contactId, day: moved))
-                    }
-                }
-                days[members.day, default: partition.days[members.day]?.value ?? CampusDayPartial()].count(event.kind, newActive: newActive)
-            }
+        var entriesOf: [ByteKey: [Int]] = [:]
+        for i in slice.entries.indices {
+            let key = ByteKey(slice.entries[i].record.contactId)
+            if entriesOf[key] == nil { order.append(key) }
+            entriesOf[key, default: []].append(i)
         }
 
         var commit = PartitionCommit(keys: partition.keys, epoch: partition.epoch, before: partition.next, after: partition.next)
         for input in InputTopic.allCases {
             if let next = slice.next[input] { commit.after[input] = max(next, partition.next[input] ?? 0) }
         }
+        var days: [CampusDayKey: CampusDayPartial] = [:]
+        var duplicates = 0
         var published: [ContactSummaryRow] = []
+        var sumsChanged = false
         for key in order {
-            let aggregate = working[key]!
-            let old = before[key] ?? nil
-            if let old, old.aggregate == aggregate {
-                partition.rows[key] = .init(value: old, batch: partition.rows[key]?.batch ?? 0)
+            // The aggregate as the batch finds it (cached, read, or new), then as it leaves it.
+            let start = partition.rows[key]?.value ?? (readRows[key] ?? nil)
+            var aggregate = start?.aggregate ?? ContactAggregate()
+            let memoAtStart = start?.aggregate
+            // A campaign or campus-day is known if the row's memo holds it now or held it when
+            // the batch began (a later insert may have pushed it out), or if it is in Redis
+            // (only possible when the memo had spilled before the batch) or added by it.
+            func known(_ inMemo: Bool, spilledBefore: Bool, _ member: SeenMember) -> Bool {
+                inMemo || (spilledBefore ? isKnown(member) : added.contains(member))
+            }
+            for i in entriesOf[key]! {
+                switch slice.entries[i].record {
+                case .contact(let update):
+                    _ = aggregate.apply(update, offset: slice.entries[i].offset)
+                case .event(let event):
+                    let members = slice.entries[i].members!
+                    if isKnown(members.event) { duplicates += 1; continue }
+                    added.insert(members.event)
+                    var newCampaign = false
+                    if event.kind == .sent, let campaign = event.campaignId {
+                        let id = ByteKey(campaign)
+                        newCampaign = !known(aggregate.campaignIds.contains(id) || memoAtStart?.campaignIds.contains(id) == true,
+                                             spilledBefore: memoAtStart?.campaignIds.spilled == true,
+                                             .campaign(contact: event.contactId, campaignId: campaign))
+                        if newCampaign {
+                            for moved in aggregate.campaignIds.insert(id, capacity: ContactAggregate.campaignMemoCapacity) {
+                                added.insert(.campaign(contact: event.contactId, campaignId: moved.string))
+                            }
+                        }
+                    }
+                    aggregate.count(event, newCampaign: newCampaign)
+                    let day = members.activeDay
+                    let newActive = !known(aggregate.activeDays.contains(day) || memoAtStart?.activeDays.contains(day) == true,
+                                           spilledBefore: memoAtStart?.activeDays.spilled == true,
+                                           .active(contact: event.contactId, day: day))
+                    if newActive {
+                        for moved in aggregate.activeDays.insert(day, capacity: ContactAggregate.activeDayMemoCapacity) {
+                            added.insert(.active(contact: event.contactId, day: moved))
+                        }
+                    }
+                    days[members.day, default: partition.days[members.day]?.value ?? CampusDayPartial()].count(event.kind, newActive: newActive)
+                }
+            }
+
+            if let start, start.aggregate == aggregate {
+                partition.rows[key] = .init(value: start, batch: partition.rows[key]?.batch ?? 0)
                 continue
             }
             let row = aggregate.row(contactId: key.string)
-            let oldRow = old.map { $0.aggregate.row(contactId: key.string) }
-            let digest = oldRow == row ? old!.digest : ContactDigest.digest(of: row)
-            let bucket = old?.bucket ?? ContactDigest.bucket(of: key.string)
+            let oldRow = start.map { $0.aggregate.row(contactId: key.string) }
+            let digest = oldRow == row ? start!.digest : ContactDigest.digest(of: row)
+            let bucket = start?.bucket ?? ContactDigest.bucket(of: key.string)
             let stored = StoredAggregate(aggregate: aggregate, digest: digest, bucket: bucket)
             partition.rows[key] = .init(value: stored, batch: batch)
             commit.rows.append((key.string, stored.encoded()))
             if oldRow != row {
-                partition.sums.replace(old?.digest ?? 0, by: digest, in: bucket)
-                commit.sums = partition.sums
+                partition.sums.replace(start?.digest ?? 0, by: digest, in: bucket)
+                sumsChanged = true
                 commit.outbox.contacts.append(key.string)
                 published.append(row)
             }
         }
+        if sumsChanged { commit.sums = partition.sums }
         for (day, partial) in days where partial != partition.days[day]?.value {
             partition.days[day] = .init(value: partial, batch: batch)
             commit.days.append((day, partial.encoded()))

@@ -45,8 +45,20 @@ public struct CampusDailyRow: Sendable, Hashable {
     }
 
     /// The canonical JSON object: members in `fieldNames` order, no whitespace.
-    public var json: String {
-        RowJSON.object(fieldValues)
+    public var json: String { String(decoding: jsonBytes, as: UTF8.self) }
+
+    /// `json`'s UTF-8 bytes, written directly (what the stream path publishes).
+    public var jsonBytes: [UInt8] {
+        var w = RowJSON.Writer(capacity: 200)
+        w.string("campus_id", campusId)
+        w.day("day", day)
+        w.integer("sent", sent)
+        w.integer("delivered", delivered)
+        w.integer("failed", failed)
+        w.integer("replies", replies)
+        w.integer("opt_outs", optOuts)
+        w.integer("active_contacts", activeContacts)
+        return w.finish()
     }
 
     /// Parses the JSON form back. Strict: every field present with its JSON type, `day` exactly

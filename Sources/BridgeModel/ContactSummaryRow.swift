@@ -65,8 +65,25 @@ public struct ContactSummaryRow: Sendable, Hashable {
 
     /// The canonical JSON object: members in `fieldNames` order, no whitespace, timestamps in
     /// canonical form or null. Equal rows give identical text.
-    public var json: String {
-        RowJSON.object(fieldValues)
+    public var json: String { String(decoding: jsonBytes, as: UTF8.self) }
+
+    /// `json`'s UTF-8 bytes, written directly (what the paths publish).
+    public var jsonBytes: [UInt8] {
+        var w = RowJSON.Writer(capacity: 320)
+        w.string("contact_id", contactId)
+        w.string("campus_id", campusId)
+        w.string("first_name", firstName)
+        w.string("phone", phone)
+        w.bool("opted_out", optedOut)
+        w.integer("messages_sent", messagesSent)
+        w.integer("messages_delivered", messagesDelivered)
+        w.integer("messages_failed", messagesFailed)
+        w.integer("replies", replies)
+        w.integer("campaigns", campaigns)
+        w.timestamp("first_event_at", firstEventAt)
+        w.timestamp("last_sent_at", lastSentAt)
+        w.timestamp("last_reply_at", lastReplyAt)
+        return w.finish()
     }
 
     /// Parses the JSON form back. Strict: every field must be present (nullable ones as null),

@@ -28,12 +28,17 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var iso: String {
         var out: [UInt8] = []
         out.reserveCapacity(10)
+        appendISO(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `iso`'s bytes, appended.
+    func appendISO(to out: inout [UInt8]) {
         DecimalText.appendYear(year, to: &out)
         out.append(UInt8(ascii: "-"))
         DecimalText.appendTwoDigits(month, to: &out)
         out.append(UInt8(ascii: "-"))
         DecimalText.appendTwoDigits(day, to: &out)
-        return String(decoding: out, as: UTF8.self)
     }
 
     public var description: String { iso }

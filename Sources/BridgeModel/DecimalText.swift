@@ -40,4 +40,18 @@ enum DecimalText {
             out.append(contentsOf: digits.utf8)
         }
     }
+
+    /// A signed decimal integer, as `String(value)` writes it.
+    static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        if magnitude < 10 { out.append(UInt8(ascii: "0") + UInt8(magnitude)); return }
+        var digits: [UInt8] = []
+        digits.reserveCapacity(20)
+        while magnitude > 0 {
+            digits.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        }
+        out.append(contentsOf: digits.reversed())
+    }
 }

@@ -23,11 +23,17 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Canonical form "2026-11-01T10:05:00.000Z": 4-digit year, 3 fractional digits, 'Z'. Both paths
     /// and the legacy export write this form so rows compare as text.
     public var iso8601: String {
+        var out: [UInt8] = []
+        out.reserveCapacity(24)
+        appendISO8601(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `iso8601`'s bytes, appended.
+    func appendISO8601(to out: inout [UInt8]) {
         let dayNumber = CivilCalendar.dayNumber(ofMillis: millis)
         let (year, month, day) = CivilCalendar.civilFromDays(dayNumber)
         let msOfDay = Int(millis - dayNumber * CivilCalendar.millisPerDay)
-        var out: [UInt8] = []
-        out.reserveCapacity(24)
         DecimalText.appendYear(year, to: &out)
         out.append(UInt8(ascii: "-"))
         DecimalText.appendTwoDigits(month, to: &out)
@@ -42,7 +48,6 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         out.append(UInt8(ascii: "."))
         DecimalText.appendThreeDigits(msOfDay % 1000, to: &out)
         out.append(UInt8(ascii: "Z"))
-        return String(decoding: out, as: UTF8.self)
     }
 
     public var utcDay: Day {

@@ -145,3 +145,30 @@ import Testing
         #expect(back.firstName.map { Array($0.utf8) } == Array(nasty.utf8))
     }
 }
+
+/// The rows' JSON is written straight into bytes; it must be exactly the members of
+/// `fieldValues` (what the comparator diffs) joined in order.
+@Suite struct RowJSONBytesTests {
+    static func joined(_ fields: [(name: String, json: String)]) -> String {
+        "{" + fields.map { "\"\($0.name)\":\($0.json)" }.joined(separator: ",") + "}"
+    }
+
+    @Test func contactRowsWriteTheirFieldValues() {
+        let rows = [
+            ContactSummaryRow(contactId: "c-1"),
+            ContactSummaryRow(contactId: "\u{0}\"\\é👩🏽‍🎓", campusId: "n|o", firstName: "", phone: "\u{1F}", optedOut: true,
+                              messagesSent: Int64.max, messagesDelivered: 0, messagesFailed: 7, replies: 10, campaigns: 100,
+                              firstEventAt: Timestamp(millis: -1), lastSentAt: Timestamp(millis: 0),
+                              lastReplyAt: Timestamp(millis: 253_402_300_799_999)),
+        ]
+        for row in rows { #expect(row.json == Self.joined(row.fieldValues)) }
+    }
+
+    @Test func campusDayRowsWriteTheirFieldValues() throws {
+        let day = try #require(Day(year: 1, month: 1, day: 1))
+        for row in [CampusDailyRow(campusId: "x", day: day), CampusDailyRow(campusId: "a\"b", day: day, sent: 1, delivered: -2, failed: 30,
+                                                                            replies: 400, optOuts: 5000, activeContacts: 99_999)] {
+            #expect(row.json == Self.joined(row.fieldValues))
+        }
+    }
+}

@@ -148,8 +148,8 @@ final class StreamWorker: @unchecked Sendable {
     }
 
     private func send(contacts: [ContactSummaryRow], days: [CampusDailyRow]) async throws {
-        var records = contacts.map { OutgoingRecord(topic: topics.contactSummaryStream, key: $0.contactId, value: $0.json) }
-        records += days.map { OutgoingRecord(topic: topics.campusDailyStream, key: $0.key.kafkaKey, value: $0.json) }
+        var records = contacts.map { OutgoingRecord(topic: topics.contactSummaryStream, key: Array($0.contactId.utf8), value: $0.jsonBytes) }
+        records += days.map { OutgoingRecord(topic: topics.campusDailyStream, key: Array($0.key.kafkaKey.utf8), value: $0.jsonBytes) }
         if records.isEmpty { return }
         let producer = clients.producer
         try await ServiceOutage.retrying("stream", logger: logger) { try await producer.send(records) }

@@ -80,7 +80,7 @@ public struct ShadowComparator: Sendable {
         }
 
         // Both sides concurrently, each on its own client thread.
-        async let legacyRead = Self.timed { try await legacyExport.digestSums { Self.sameOffsets($0, streamOffsets) } }
+        async let legacyRead = Self.timed { try await legacyExport.digestSums(verify: verify) { Self.sameOffsets($0, streamOffsets) } }
         async let streamRead = Self.timed { () -> [Int: Int64]? in
             guard verify else { return maintained }
             var recomputed: [Int: Int64] = [:]

@@ -1,28 +1,25 @@
-/// The contact digest, SQL side: the same definition `ContactDigestLua` computes in Redis (read
-/// its comment for the text form, the 40-bit digest and the 4,096 buckets). Needs pgcrypto's
-/// `digest` (migration 0006). Constant SQL text only: no value is ever spliced into it.
+/// The comparator's contact digests, SQL side (definition: docs/comparator.md, "Checksums";
+/// the stream path computes the same in Swift, `ContactDigest`). The digest and bucket
+/// functions and the table of maintained digests are created by migration 0007. Constant SQL
+/// text only: no value is ever spliced into it.
 enum LegacyDigestSQL {
-    /// The bucket (0..<4096) of `legacy.contact_summary.contact_id`.
-    static let bucket = "('x' || substr(encode(digest(contact_id, 'sha1'), 'hex'), 1, 3))::bit(12)::int"
-
-    /// The digest of a `legacy.contact_summary` row.
-    static let rowDigest = """
-        ('x' || substr(encode(digest(concat_ws(',',
-            octet_length(contact_id) || ':' || contact_id,
-            coalesce(octet_length(campus_id) || ':' || campus_id, '-'),
-            coalesce(octet_length(first_name) || ':' || first_name, '-'),
-            coalesce(octet_length(phone) || ':' || phone, '-'),
-            CASE WHEN opted_out THEN '1' ELSE '0' END,
-            messages_sent, messages_delivered, messages_failed, replies, campaigns,
-            coalesce((extract(epoch from first_event_at) * 1000)::bigint::text, '-'),
-            coalesce((extract(epoch from last_sent_at) * 1000)::bigint::text, '-'),
-            coalesce((extract(epoch from last_reply_at) * 1000)::bigint::text, '-')), 'sha1'), 'hex'), 1, 10))::bit(40)::bigint
-        """
-
-    /// Per bucket: its number, how many contacts it holds, and the sum of their digests.
+    /// Per bucket: its number, how many contacts it holds, and the sum of their digests, from
+    /// the digests the trigger on `legacy.contact_summary` maintains.
     static let bucketSums = """
-        SELECT bucket, count(*), sum(row_digest)::bigint
-          FROM (SELECT \(bucket) AS bucket, \(rowDigest) AS row_digest FROM legacy.contact_summary) digests
-         GROUP BY bucket
+        SELECT bucket, count(*), sum(digest)::bigint FROM bridge.legacy_contact_digests GROUP BY bucket
         """
+
+    /// The same sums recomputed from the rows themselves (a verifying round): a row changed with
+    /// the trigger disabled shows here.
+    static let recomputedBucketSums = """
+        SELECT bridge.contact_bucket(contact_id) AS bucket, count(*),
+               sum(bridge.contact_digest(contact_id, campus_id, first_name, phone, opted_out, messages_sent,
+                                         messages_delivered, messages_failed, replies, campaigns,
+                                         first_event_at, last_sent_at, last_reply_at))::bigint
+          FROM legacy.contact_summary
+         GROUP BY 1
+        """
+
+    /// A condition on `legacy.contact_summary`: the row's bucket is one of the `int[]` parameter $1.
+    static let inBuckets = "bridge.contact_bucket(contact_id) = ANY($1::int[])"
 }

@@ -44,15 +44,15 @@ public struct LegacyExport: Sendable {
 
     /// The first read of a checksummed round, in one snapshot: the applied offsets; if
     /// `proceed` accepts them, the bucket sums of contact digests and the campus-day rows.
-    /// Returns nil, having read nothing more, when `proceed` refuses the offsets.
-    public func digestSums(proceed: @escaping @Sendable ([TopicPartition: Int64]) -> Bool) async throws -> LegacyDigestSums? {
+    /// Returns nil, having read nothing more, when `proceed` refuses the offsets. `verify` sums
+    /// digests recomputed from the rows instead of the maintained ones.
+    public func digestSums(verify: Bool = false, proceed: @escaping @Sendable ([TopicPartition: Int64]) -> Bool) async throws -> LegacyDigestSums? {
         try await postgres.withConnection { conn in
             try Self.repeatableRead(conn) { conn in
                 let offsets = try Self.appliedOffsets(conn)
                 guard proceed(offsets) else { return nil }
-                let sums = try conn.query(LegacyDigestSQL.bucketSums).map { r in
-                    (Int(try r.int(0)), BucketDigest(contacts: try r.int(1), sum: try r.int(2)))
-                }
+                let rows = verify ? try conn.query(LegacyDigestSQL.recomputedBucketSums) : try conn.query(LegacyDigestSQL.bucketSums)
+                let sums = try rows.map { r in (Int(try r.int(0)), BucketDigest(contacts: try r.int(1), sum: try r.int(2))) }
                 return LegacyDigestSums(appliedOffsets: offsets, buckets: Dictionary(uniqueKeysWithValues: sums),
                                         campusDaily: try Self.campusDaily(conn))
             }
@@ -92,7 +92,7 @@ public struct LegacyExport: Sendable {
         if let buckets {
             rows = try conn.query("""
                 WITH chosen AS (
-                    SELECT contact_id FROM legacy.contact_summary WHERE \(LegacyDigestSQL.bucket) = ANY($1::int[])),
+                    SELECT contact_id FROM legacy.contact_summary WHERE \(LegacyDigestSQL.inBuckets)),
                 parts AS (
                     SELECT contact_id, string_agg(source_topic || '|' || kafka_partition, ',') AS partitions
                       FROM (SELECT contact_id, source_topic, kafka_partition FROM legacy.contact_records

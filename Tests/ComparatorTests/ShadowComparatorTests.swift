@@ -112,6 +112,25 @@ struct ShadowComparatorTests {
         await env.cleanUp()
     }
 
+    @Test("a legacy row changed with the digest trigger disabled: unseen by the maintained digests, one value_mismatch in a verifying round")
+    func legacyWriteBehindTheTriggerIsFoundByAVerifyingRound() async throws {
+        let env = try await ComparatorTestEnvironment()
+        try await env.produce(contacts: 30, events: 300, seed: 7)
+        try await env.run()
+        let victim = try #require(try await LegacyExport(postgres: env.postgres).contactSummaries().dropFirst(2).first)
+        try await env.postgres.query("ALTER TABLE legacy.contact_summary DISABLE TRIGGER track_contact_digest")
+        try await env.postgres.query("UPDATE legacy.contact_summary SET replies = replies + 1 WHERE contact_id = $1", [.text(victim.contactId)])
+        try await env.postgres.query("ALTER TABLE legacy.contact_summary ENABLE TRIGGER track_contact_digest")
+
+        #expect(try await env.comparator().round().clean, "the maintained digests did not see the write")
+        let round = try await env.comparator().round(verify: true)
+        #expect(round.outcome.totalDiscrepancies == 1)
+        let d = try #require(round.outcome.samples.first)
+        #expect(d.key == victim.contactId && d.kind == .valueMismatch)
+        #expect(d.fields == [FieldDifference(field: "replies", legacy: String(victim.replies + 1), stream: String(victim.replies))])
+        await env.cleanUp()
+    }
+
     @Test("a verifying round over an untouched store: clean, nothing drifted, no row read")
     func verifyingRoundOfACleanStore() async throws {
         let env = try await ComparatorTestEnvironment()

@@ -17,7 +17,7 @@ import Testing
         let expected = ["stream / broker ceiling (spawn to exit)", "stream / broker ceiling (start-up and join excluded)",
                         "stream / legacy (spawn to exit)", "stream / legacy after 2000 events of history",
                         "stream / legacy after 10000 events of history", "stream / sequential-kcat ceiling", "broker ceiling",
-                        "sequential-kcat ceiling", "kcat -G reading both inputs", "kcat -C reading each input", "kcat write",
+                        "sequential-kcat ceiling", "kcat reading the inputs at once", "kcat -C reading each input", "kcat write",
                         "Redis CPU per input record, INFO commandstats", "Redis CPU per input record, process CPU",
                         "stream path, spawn to exit", "stream path, start-up and join excluded", "legacy path, spawn to exit",
                         "stream, batch of", "legacy, ", "end-to-end latency p50", "end-to-end latency p99 ", "end-to-end latency p99.9",

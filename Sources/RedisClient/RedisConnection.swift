@@ -155,18 +155,15 @@ public final class RedisConnection {
 
     private func liveContext() throws -> UnsafeMutablePointer<redisContext> {
         if let context { return context }
-        var delay = 0.05
-        var lastError: any Error = RedisConnectionError(address: configuration.address, detail: "not connected")
-        for attempt in 0...configuration.reconnectAttempts {
-            if attempt > 0 { Thread.sleep(forTimeInterval: delay); delay = min(delay * 2, 1) }
-            do {
-                try connect()
-                if let context { return context }
-            } catch { lastError = error }
-        }
-        throw lastError
+        let reconnect = RetryPolicy(firstDelay: .milliseconds(50), maxDelay: .seconds(1),
+                                    maxAttempts: configuration.reconnectAttempts + 1)
+        try reconnect.runBlocking { try connect() }
+        guard let context else { throw RedisConnectionError(address: configuration.address, detail: "not connected") }
+        return context
     }
 
+    /// A refusal while connecting (a wrong password) is permanent; the server unreachable or
+    /// still loading is transient.
     private func connect() throws {
         let seconds = Int(configuration.timeoutSeconds)
         let micros = Int((configuration.timeoutSeconds - Double(seconds)) * 1_000_000)
@@ -196,7 +193,7 @@ public final class RedisConnection {
         } catch let error as RedisServerError {
             redisFree(c)
             context = nil
-            throw ServiceUnavailable(service: "redis", address: configuration.address, detail: error.message)
+            throw ServiceUnavailable(service: "redis", address: configuration.address, detail: error.message, isTransient: error.isTransient)
         }
     }
 

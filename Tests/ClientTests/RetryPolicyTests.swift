@@ -118,6 +118,8 @@ import Testing
         }
         #expect(ServiceUnavailable(service: "redis", address: "h:1", detail: "Connection refused").isTransient)
         #expect(!ServiceUnavailable(service: "redis", address: "h:1", detail: "WRONGPASS", isTransient: false).isTransient)
+        #expect(!RedisClusterError(address: "h:1", reason: .crossSlot(command: "MGET", slots: [1, 2])).isTransient)
+        #expect(RedisClusterError(address: "h:1", reason: .noSlotMap(detail: "refused")).isTransient)
 
         func postgres(_ state: String?) -> PostgresError {
             PostgresError(sqlState: state, message: "m", statement: "s", file: #file, line: #line)

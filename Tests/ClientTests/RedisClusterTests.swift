@@ -145,6 +145,39 @@ import Testing
         #expect(unreachable?.isTransient == true)
     }
 
+    /// A cluster node that serves no slot yet (a cluster not created, or reset) gives the
+    /// client no map to route by: a transient error naming the node, not a client with no nodes.
+    @Test func aClusterNodeWithoutSlotsIsATransientError() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let port = Int.random(in: 20_000...29_999)
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = ["redis-server", "--port", String(port), "--bind", "127.0.0.1", "--dir", directory.path,
+                            "--cluster-enabled", "yes", "--save", "", "--appendonly", "no", "--daemonize", "no",
+                            "--logfile", directory.appendingPathComponent("redis.log").path]
+        try server.run()
+        let node = RedisEndpoint(host: "127.0.0.1", port: port)
+        // SHUTDOWN rather than Process.terminate(): its SIGTERM was seen never to reach the
+        // server (a child inherits the blocked signals of the pool thread that started it).
+        defer {
+            _ = try? RedisConnection(configuration: try RedisConfiguration(url: "redis://\(node)/0"), endpoint: node).command(["SHUTDOWN", "NOSAVE"])
+            server.waitUntilExit()
+        }
+        let answered = try await waitUntil { (try? await TestCluster.onNode(node) { try $0.command(["PING"]) }) == .status("PONG") }
+        try #require(answered, "the empty cluster node started")
+
+        let error = await #expect(throws: RedisClusterError.self) {
+            _ = try await RedisClient(configuration: try RedisConfiguration(url: "redis://\(node)/0"))
+        }
+        guard case .noSlotMap(let detail) = error?.reason else {
+            Issue.record("expected no slot map: \(String(describing: error))")
+            return
+        }
+        #expect(detail.contains("\(node)") && error?.isTransient == true, "\(error!)")
+    }
+
     // MARK: - The topology changing under the client
 
     /// `redis-cli --cluster reshard` moves a range of slots, keys and all, to another master

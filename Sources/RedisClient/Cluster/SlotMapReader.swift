@@ -43,7 +43,11 @@ final class SlotMapReader {
         connection = nil
     }
 
+    /// A node that serves no slot at all knows no cluster yet (just created, or reset): its map
+    /// would leave every request without a node, so it counts as not answering.
     private static func read(from connection: RedisConnection) throws -> SlotMap {
-        try SlotMap(clusterSlots: connection.command(["CLUSTER", "SLOTS"]).check(), asked: connection.endpoint)
+        let map = try SlotMap(clusterSlots: connection.command(["CLUSTER", "SLOTS"]).check(), asked: connection.endpoint)
+        guard map.servedSlots > 0 else { throw RedisServerError(message: "CLUSTERDOWN the node knows no slot yet") }
+        return map
     }
 }

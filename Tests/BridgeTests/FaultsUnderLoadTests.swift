@@ -69,12 +69,25 @@ import Testing
     }
 
     /// The stream path alone on a private Redis, through `streamWorkload`, with `fault` done to
-    /// Redis once the path has applied its first batches.
+    /// Redis once the path has applied its first batches. The server and the database are
+    /// removed before it returns, whatever happened (a detached clean-up can outlive the test
+    /// process and leave the server running).
     private func streamRunSurvives(seed: Int, _ fault: (PrivateRedis) async throws -> Void) async throws {
         let redis = try PrivateRedis()
-        defer { Task { await redis.remove() } }
-        try await redis.start()
         let database = try await TestDatabase.create(tag: "faultload_\(UInt32.random(in: 0...UInt32.max))", migrated: false)
+        do {
+            try await redis.start()
+            try await streamRun(redis: redis, database: database, seed: seed, fault)
+        } catch {
+            await redis.remove()
+            await database.drop()
+            throw error
+        }
+        await redis.remove()
+        await database.drop()
+    }
+
+    private func streamRun(redis: PrivateRedis, database: TestDatabase, seed: Int, _ fault: (PrivateRedis) async throws -> Void) async throws {
         let run = try await FaultRun.make(postgresURL: database.url, redisURL: redis.url)
         try await run.bridge.run(["topics"])
         var workload = Self.streamWorkload
@@ -95,7 +108,6 @@ import Testing
         let outcome = try await run.waitUntilExact(legacy: false, stream: true, serving: false, seconds: 60)
         #expect(outcome.exact, "\(outcome.report); \(run.stderr(err))")
         #expect(Self.waitsLogged(err) >= 1, "the outage was seen and waited out, not missed")
-        await database.drop()
     }
 
     /// How many times `bridge run` logged that it waits for a service (ServiceOutage).

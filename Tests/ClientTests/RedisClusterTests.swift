@@ -114,6 +114,21 @@ import Testing
         #expect(try await client.deleteKeys(matching: prefix + "*") == keys.count)
     }
 
+    /// executeBlocking, for a caller on a thread of its own (librdkafka's rebalance callback
+    /// reads the stream path's start offsets with it): the same routing, every node at once.
+    @Test func executeBlockingRoutesLikeExecute() async throws {
+        let client = try await client()
+        defer { client.close() }
+        let keys = (0..<60).map { "\(prefix){b\($0)}" }
+        let replies = try await onOwnThread("rebalance-callback") {
+            try client.executeBlocking(keys.map { .command(["SET", $0, $0]) } + keys.map { .command(["GET", $0]) })
+        }
+        #expect(replies == Array(repeating: .status("OK"), count: keys.count) + keys.map { .bulk(bytes($0)) })
+        let spanning = keys.prefix(2).map { bytes($0) }
+        #expect(throws: RedisClusterError.self) { try client.executeBlocking([.command([bytes("MGET")] + spanning)]) }
+        #expect(try await client.deleteKeys(matching: prefix + "*") == keys.count)
+    }
+
     @Test func aSeedListWithADeadSeedConnectsThroughTheNext() async throws {
         // Port 1 refuses at once; the second seed answers and tells the client the rest.
         let url = "redis://127.0.0.1:1,\(TestCluster.nodes[1])"

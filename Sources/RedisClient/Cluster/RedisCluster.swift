@@ -72,8 +72,8 @@ final class RedisCluster: @unchecked Sendable {
         return finish(execution)
     }
 
-    /// Runs one request on every master (INFO, SCAN: commands about a node, not a key), in
-    /// the order of `masters`.
+    /// Runs one request on every master (INFO, DBSIZE, SCRIPT FLUSH: about a node, not a key),
+    /// in the order of `masters`.
     func onEveryMaster(_ request: RedisRequest) async throws -> [(RedisEndpoint, RedisReply)] {
         let masters = currentMap.masters
         let outcomes = await withCheckedContinuation { continuation in

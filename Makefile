@@ -20,7 +20,7 @@ help: ## list the targets
 bootstrap: ## install what is missing (Debian packages, .bridge/venv with the broker and librdkafka 2.16)
 	scripts/bootstrap
 
-services: bootstrap ## bootstrap, then start PostgreSQL :15432, Redis :16379 and the broker :19092
+services: bootstrap ## bootstrap, then start PostgreSQL :15432, Redis :16379, the broker :19092 and the Redis Cluster :17000-17005
 	scripts/services up
 
 status: ## show which services are up
@@ -49,4 +49,4 @@ down: ## stop the services (data is kept)
 	scripts/services down
 
 clean-data: down ## stop the services and delete their data and logs (keeps .bridge/venv)
-	rm -rf .bridge/pg .bridge/redis .bridge/logs .bridge/run
+	rm -rf .bridge/pg .bridge/redis .bridge/cluster .bridge/logs .bridge/run

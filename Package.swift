@@ -93,7 +93,7 @@ let package = Package(
                 swiftSettings: strict),
         .testTarget(name: "BridgeModelTests", dependencies: ["BridgeModel"], swiftSettings: strict),
         .testTarget(name: "ClientTests",
-                    dependencies: ["KafkaClient", "RedisClient", "PostgresClient", "BridgeSupport"],
+                    dependencies: ["KafkaClient", "RedisClient", "PostgresClient", "BridgeSupport", "BridgeTestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "LegacySQLTests", dependencies: ["LegacySQL", "BridgeSupport", "BridgeTestSupport"], swiftSettings: strict),
         .testTarget(name: "StreamAggTests", dependencies: ["StreamAgg", "BridgeSupport", "BridgeTestSupport"], swiftSettings: strict),

@@ -18,6 +18,7 @@ BRIDGE_LOGS="$BRIDGE_DIR/logs"
 BRIDGE_ETC="$BRIDGE_DIR/etc"
 BRIDGE_PGDATA="$BRIDGE_DIR/pg"
 BRIDGE_REDIS_DATA="$BRIDGE_DIR/redis"
+BRIDGE_CLUSTER_DATA="$BRIDGE_DIR/cluster"
 
 # Ports can be overridden (e.g. to run a second checkout side by side); the defaults are the ones
 # the bridge's own defaults expect (docs/contract.md section 4). Everything binds to loopback.
@@ -25,6 +26,9 @@ BRIDGE_HOST=127.0.0.1
 BRIDGE_PG_PORT=${BRIDGE_PG_PORT:-15432}
 BRIDGE_REDIS_PORT=${BRIDGE_REDIS_PORT:-16379}
 BRIDGE_BROKER_PORT=${BRIDGE_BROKER_PORT:-19092}
+# The Redis Cluster's six nodes take this port and the five after it (and each port + 10000 for
+# the cluster bus).
+BRIDGE_CLUSTER_PORT=${BRIDGE_CLUSTER_PORT:-17000}
 
 PG_BIN=${BRIDGE_PG_BIN:-/usr/lib/postgresql/15/bin}
 PG_USER=postgres

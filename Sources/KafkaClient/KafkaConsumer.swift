@@ -392,7 +392,7 @@ final class ConsumerContext: @unchecked Sendable {
             var chosen: [TopicPartition: Int64] = [:]
             if let startOffsets {
                 do {
-                    chosen = try Self.withRetries { try startOffsets(tps) }
+                    chosen = try Self.startOffsetRetries.runBlocking { try startOffsets(tps) }
                 } catch {
                     // Without a trustworthy start we must not consume: give the partitions
                     // back and let the caller's next poll fail with the reason.
@@ -437,20 +437,10 @@ final class ConsumerContext: @unchecked Sendable {
         }
     }
 
-    /// A start-offset lookup that fails (Redis restarting) is retried with back-off for about
-    /// ten seconds before the assignment is refused.
-    private static func withRetries<T>(_ body: () throws -> T) throws -> T {
-        var delay = 0.1
-        var attempt = 0
-        while true {
-            do { return try body() } catch {
-                attempt += 1
-                if attempt >= 8 { throw error }
-                Thread.sleep(forTimeInterval: delay)
-                delay = min(delay * 2, 2)
-            }
-        }
-    }
+    /// A start-offset lookup that fails for a transient reason (Redis restarting) is retried
+    /// with back-off for a few seconds (seven at most) before the assignment is refused: this
+    /// runs inside librdkafka's rebalance callback, which must not hold the group for longer.
+    private static let startOffsetRetries = RetryPolicy(firstDelay: .milliseconds(100), maxDelay: .seconds(2), maxAttempts: 8)
 }
 
 func queryWatermarks(_ handle: OpaquePointer, _ partitions: [TopicPartition], timeoutMs: Int32) throws -> [TopicPartition: (low: Int64, high: Int64)] {

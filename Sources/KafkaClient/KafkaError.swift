@@ -1,8 +1,9 @@
 import CRdKafka
+import ServiceSupport
 
 /// An error reported by librdkafka: its code, its text, and whether it is fatal (the client
 /// must be recreated) or retriable (the same call may succeed later).
-public struct KafkaError: Error, CustomStringConvertible, Sendable {
+public struct KafkaError: ServiceError {
     public var code: Int32
     public var message: String
     public var operation: String
@@ -19,8 +20,16 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable {
 
     init(_ err: rd_kafka_resp_err_t, operation: String) {
         self.init(code: err.rawValue, message: String(cString: rd_kafka_err2str(err)), operation: operation,
-                  isRetriable: err == RD_KAFKA_RESP_ERR__TIMED_OUT || err == RD_KAFKA_RESP_ERR__TRANSPORT)
+                  isRetriable: Self.retriableCodes.contains(err))
     }
+
+    /// Codes that mean "no broker answered in time" rather than "this request is wrong": the
+    /// broker down or restarting (a message that timed out in the producer's queue included;
+    /// sending it again is the remedy).
+    private static let retriableCodes: Set<rd_kafka_resp_err_t> = [
+        RD_KAFKA_RESP_ERR__TIMED_OUT, RD_KAFKA_RESP_ERR__TRANSPORT, RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN,
+        RD_KAFKA_RESP_ERR__MSG_TIMED_OUT,
+    ]
 
     /// Reads and destroys an `rd_kafka_error_t` (leaking them is a known pitfall).
     init(consuming error: OpaquePointer, operation: String) {
@@ -29,6 +38,9 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable {
                   isRetriable: rd_kafka_error_is_retriable(error) != 0)
         rd_kafka_error_destroy(error)
     }
+
+    /// A fatal error needs a new client, so retrying the same call cannot help.
+    public var isTransient: Bool { isRetriable && !isFatal }
 
     public var description: String { "kafka \(operation) failed: \(message)" }
 

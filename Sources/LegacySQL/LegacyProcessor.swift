@@ -4,6 +4,7 @@ import Foundation
 import KafkaClient
 import Logging
 import PostgresClient
+import ServiceSupport
 
 /// The legacy worker: each batch is one PostgreSQL transaction of per-record procedure calls,
 /// dead letters and applied offsets, followed by a relay of the outboxes it filled.
@@ -15,8 +16,9 @@ public struct LegacyProcessor: BatchProcessor {
     public let logger: Logger
 
     /// Deadlocks between concurrent workers are expected (see 0002_legacy_procedures.sql) and
-    /// resolve on retry; this bound only stops a pathological livelock.
-    static let maxAttempts = 20
+    /// resolve on retry, quickly and without the outage warning; the bound only stops a
+    /// pathological livelock (the error then goes up like any other).
+    static let conflictRetries = RetryPolicy(firstDelay: .milliseconds(5), maxDelay: .milliseconds(500), maxAttempts: 20)
 
     public init(postgres: PostgresClient, relay: OutboxRelay, topics: TopicNames, logger: Logger) {
         self.postgres = postgres
@@ -40,18 +42,15 @@ public struct LegacyProcessor: BatchProcessor {
     public func process(_ batch: [KafkaRecord]) async throws {
         if batch.isEmpty { return }
         let (statements, rejected) = LegacyStatements.forBatch(batch, topics: topics)
-        var attempt = 1
-        while true {
-            do {
-                try await postgres.withConnection { conn in
-                    try conn.transaction { _ = try $0.pipeline(statements) }
-                }
-                break
-            } catch let error as PostgresError where Self.isRetryable(error) && attempt < Self.maxAttempts {
+        try await Self.conflictRetries.run(
+            retryingIf: { ($0 as? PostgresError)?.isConflict == true },
+            onRetry: { retry in
                 logger.warning("legacy: batch transaction aborted, retrying",
-                               metadata: ["error": "\(error)", "attempt": "\(attempt)"])
-                try await Task.sleep(for: .milliseconds(Int.random(in: 5...50) * attempt))
-                attempt += 1
+                               metadata: ["error": "\(retry.error)", "attempt": "\(retry.attempt)"])
+            }
+        ) {
+            try await postgres.withConnection { conn in
+                try conn.transaction { _ = try $0.pipeline(statements) }
             }
         }
         if rejected > 0 { logger.debug("legacy: dead-lettered \(rejected) invalid records") }
@@ -61,9 +60,5 @@ public struct LegacyProcessor: BatchProcessor {
     public func finish() async throws {
         try await relay.drain()
         try await relay.producer.flush()
-    }
-
-    static func isRetryable(_ error: PostgresError) -> Bool {
-        error.sqlState == "40P01" || error.sqlState == "40001"
     }
 }

@@ -1,15 +1,18 @@
 import ServiceSupport
 
-/// Where and how to reach Redis: `redis://[user][:password]@host:port/db`.
+/// Where and how to reach Redis: `redis://[user][:password]@host:port/db` for one server, or
+/// `redis://[user][:password]@host1:port1,host2:port2,...` for seed nodes of a Redis Cluster
+/// (database 0 only there). Whether the server is a cluster is the server's to say
+/// (`cluster_enabled:1`), not the URL's: one seed of a cluster works too.
 public struct RedisConfiguration: Sendable {
-    public var host: String
-    public var port: Int
+    /// Tried in order until one answers; on a cluster it tells the client about the others.
+    public var seeds: [RedisEndpoint]
     public var database: Int
     public var username: String?
     public var password: String?
     /// Bounds every connect and every reply; hiredis reports an expired timeout as an I/O error.
     public var timeoutSeconds: Double
-    /// Reconnection attempts before a command gives up, with doubling back-off from 50 ms.
+    /// Reconnection attempts before a command gives up (back-off from 50 ms to 1 s).
     public var reconnectAttempts: Int
 
     public init(url: String, timeoutSeconds: Double = 5, reconnectAttempts: Int = 6) throws {
@@ -17,8 +20,7 @@ public struct RedisConfiguration: Sendable {
         guard parsed.scheme == "redis" else {
             throw ServiceURL.Invalid(url: ServiceURL.redact(url), reason: "scheme must be redis:// (TLS is not supported by hiredis 0.14)")
         }
-        host = parsed.host
-        port = parsed.port ?? 6379
+        seeds = parsed.hosts.map { RedisEndpoint(host: $0.host, port: $0.port ?? 6379) }
         let dbText = parsed.path.isEmpty ? "0" : parsed.path
         guard let db = Int(dbText), db >= 0 else {
             throw ServiceURL.Invalid(url: ServiceURL.redact(url), reason: "database \"\(dbText)\" is not a number")
@@ -30,5 +32,19 @@ public struct RedisConfiguration: Sendable {
         self.reconnectAttempts = reconnectAttempts
     }
 
-    public var address: String { "\(host):\(port)" }
+    /// Every seed, `host:port,host:port`, as messages name them.
+    public var address: String { seeds.map(\.description).joined(separator: ",") }
+}
+
+/// One Redis server: a seed, or a node of a cluster as the cluster names it.
+public struct RedisEndpoint: Hashable, Sendable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    public var description: String { ServiceURL.address(host: host, port: port) }
 }

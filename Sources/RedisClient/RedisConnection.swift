@@ -2,21 +2,33 @@ import CHiredis
 import Foundation
 import ServiceSupport
 
-/// One synchronous connection over hiredis. Not thread-safe: use it from one thread at a time
-/// (`RedisClient` confines it to a dedicated thread).
+/// One synchronous connection over hiredis to one server. Not thread-safe: use it from one
+/// thread at a time (`RedisClient` confines it to a dedicated thread).
 ///
 /// After a connection error hiredis' context is unusable; the next command reconnects first,
 /// with bounded exponential back-off, so a Redis restart costs the caller one failed call.
 public final class RedisConnection {
     public let configuration: RedisConfiguration
+    public let endpoint: RedisEndpoint
+    /// What the server said at the last connect: `cluster_enabled:1` in `INFO cluster`.
+    public private(set) var isClusterNode = false
     private var context: UnsafeMutablePointer<redisContext>?
     /// Scripts this connection knows the server has loaded (cleared on reconnect: a restarted
     /// server may have lost its script cache).
     private var loadedScripts: Set<String> = []
 
-    public init(configuration: RedisConfiguration) throws {
+    /// Connects now, or throws `ServiceUnavailable` naming the address.
+    public init(configuration: RedisConfiguration, endpoint: RedisEndpoint) throws {
         self.configuration = configuration
+        self.endpoint = endpoint
         try connect()
+    }
+
+    /// Connects on first use instead: for a cluster's nodes, created from a thread that must
+    /// not block (their connect runs on their own thread, with their first request).
+    init(connectingLater configuration: RedisConfiguration, endpoint: RedisEndpoint) {
+        self.configuration = configuration
+        self.endpoint = endpoint
     }
 
     deinit { if let context { redisFree(context) } }
@@ -92,7 +104,9 @@ public final class RedisConnection {
 
     /// Sends all requests in one write and reads all replies (one round trip), loading the
     /// scripts this connection has not loaded yet in the same write. Replies come in request
-    /// order; a transaction's reply is `EXEC`'s.
+    /// order; a transaction's reply is `EXEC`'s, except when a cluster node refused to queue
+    /// one of its commands because the slot is elsewhere (MOVED, ASK): then it is that
+    /// redirection, which says where to send the transaction, where EXEC only says EXECABORT.
     ///
     /// A script that the server forgot between its load and its call (`SCRIPT FLUSH` by someone
     /// else) did not run: it is loaded again and run once more, after the pipeline's other requests.
@@ -148,36 +162,41 @@ public final class RedisConnection {
                 loadedScripts.remove(script.sha1)
             }
         }
-        return replyIndex.map { replies[$0] }
+        return zip(requests, replyIndex).map { request, index in
+            if case .transaction(let queued) = request, case .error = replies[index],
+               let redirection = replies[(index - queued.count)..<index].first(where: { Redirection($0, from: endpoint) != nil }) {
+                return redirection
+            }
+            return replies[index]
+        }
     }
 
     // MARK: - Connection management
 
     private func liveContext() throws -> UnsafeMutablePointer<redisContext> {
         if let context { return context }
-        var delay = 0.05
-        var lastError: any Error = RedisConnectionError(address: configuration.address, detail: "not connected")
-        for attempt in 0...configuration.reconnectAttempts {
-            if attempt > 0 { Thread.sleep(forTimeInterval: delay); delay = min(delay * 2, 1) }
-            do {
-                try connect()
-                if let context { return context }
-            } catch { lastError = error }
-        }
-        throw lastError
+        let reconnect = RetryPolicy(firstDelay: .milliseconds(50), maxDelay: .seconds(1),
+                                    maxAttempts: configuration.reconnectAttempts + 1)
+        try reconnect.runBlocking { try connect() }
+        guard let context else { throw RedisConnectionError(address: endpoint.description, detail: "not connected") }
+        return context
     }
 
+    /// Connects, authenticates, learns whether the server is a cluster node, and selects the
+    /// database. A refusal (wrong password, a database on a cluster) is permanent; the server
+    /// unreachable or still loading is transient.
     private func connect() throws {
+        let address = endpoint.description
         let seconds = Int(configuration.timeoutSeconds)
         let micros = Int((configuration.timeoutSeconds - Double(seconds)) * 1_000_000)
         let timeout = timeval(tv_sec: seconds, tv_usec: micros)
-        guard let c = redisConnectWithTimeout(configuration.host, Int32(configuration.port), timeout) else {
-            throw ServiceUnavailable(service: "redis", address: configuration.address, detail: "out of memory creating a context")
+        guard let c = redisConnectWithTimeout(endpoint.host, Int32(endpoint.port), timeout) else {
+            throw ServiceUnavailable(service: "redis", address: address, detail: "out of memory creating a context")
         }
         if c.pointee.err != 0 {
             let detail = Self.errorString(c)
             redisFree(c)
-            throw ServiceUnavailable(service: "redis", address: configuration.address, detail: detail)
+            throw ServiceUnavailable(service: "redis", address: address, detail: detail)
         }
         redisSetTimeout(c, timeout)
         redisEnableKeepAlive(c)
@@ -190,13 +209,20 @@ public final class RedisConnection {
                 auth.append(password)
                 try command(auth).check()
             }
+            let info = try command(["INFO", "cluster"]).check().string ?? ""
+            isClusterNode = info.split(whereSeparator: \.isNewline).contains("cluster_enabled:1")
+            if isClusterNode && configuration.database != 0 {
+                throw RedisClusterError(address: address, reason: .databaseOnCluster(configuration.database))
+            }
             if configuration.database != 0 {
                 try command(["SELECT", String(configuration.database)]).check()
             }
         } catch let error as RedisServerError {
-            redisFree(c)
-            context = nil
-            throw ServiceUnavailable(service: "redis", address: configuration.address, detail: error.message)
+            close()
+            throw ServiceUnavailable(service: "redis", address: address, detail: error.message, isTransient: error.isTransient)
+        } catch {
+            close()
+            throw error
         }
     }
 
@@ -205,7 +231,7 @@ public final class RedisConnection {
         let detail = context.map(Self.errorString) ?? "no context"
         if let context { redisFree(context) }
         context = nil
-        return RedisConnectionError(address: configuration.address, detail: detail)
+        return RedisConnectionError(address: endpoint.description, detail: detail)
     }
 
     private static func errorString(_ c: UnsafeMutablePointer<redisContext>) -> String {

@@ -1,18 +1,42 @@
 import Foundation
 
+/// What every error of the service clients (Redis, Kafka, PostgreSQL) says about itself:
+/// whether it is transient.
+///
+/// Transient means "the same operation, unchanged, may succeed if tried again later": the
+/// service is unreachable, restarting, loading its data, failing over, or the request lost a
+/// race with another one (a deadlock). Permanent means retrying cannot help until someone
+/// changes the request or the configuration: a syntax error, a wrong password, a key layout
+/// that a Redis Cluster refuses. `RetryPolicy` retries the first kind and throws the second.
+public protocol ServiceError: Error, CustomStringConvertible, Sendable {
+    var isTransient: Bool { get }
+}
+
+extension Error {
+    /// Whether retrying later may help: what a `ServiceError` says; false for any other error
+    /// (a cancellation, a decoding error), which no amount of waiting fixes.
+    public var isTransient: Bool {
+        (self as? any ServiceError)?.isTransient ?? false
+    }
+}
+
 /// A service the bridge depends on could not be reached or refused the connection.
 ///
 /// Its description is the one line an operator sees: which service, at which address (with any
 /// password removed), and why.
-public struct ServiceUnavailable: Error, CustomStringConvertible, Sendable {
+public struct ServiceUnavailable: ServiceError {
     public var service: String
     public var address: String
     public var detail: String
+    /// False when the service answered and refused us for good (a wrong password, a setting it
+    /// does not support): waiting does not bring it back.
+    public var isTransient: Bool
 
-    public init(service: String, address: String, detail: String) {
+    public init(service: String, address: String, detail: String, isTransient: Bool = true) {
         self.service = service
         self.address = address
         self.detail = oneLine(detail)
+        self.isTransient = isTransient
     }
 
     public var description: String { "\(service) at \(address) is unreachable: \(detail)" }

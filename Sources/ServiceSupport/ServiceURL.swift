@@ -1,17 +1,30 @@
 /// The parts of a service URL (`scheme://user:password@host:port/path?query`) that the clients
 /// need, parsed without Foundation so that a malformed URL gets a precise message.
+///
+/// The authority may list several hosts (`scheme://user:password@h1:p1,h2:p2/path`), as the seed
+/// nodes of a Redis Cluster or libpq's multi-host URLs do.
 public struct ServiceURL: Sendable, Equatable {
+    public struct Host: Sendable, Equatable {
+        public var host: String
+        public var port: Int?
+
+        public init(host: String, port: Int?) {
+            self.host = host
+            self.port = port
+        }
+    }
+
     public var scheme: String
     public var user: String?
     public var password: String?
-    public var host: String
-    public var port: Int?
+    /// At least one, in the order written.
+    public var hosts: [Host]
     public var path: String
     public var query: [(String, String)]
 
     public static func == (a: ServiceURL, b: ServiceURL) -> Bool {
-        a.scheme == b.scheme && a.user == b.user && a.password == b.password && a.host == b.host
-            && a.port == b.port && a.path == b.path && a.query.elementsEqual(b.query, by: ==)
+        a.scheme == b.scheme && a.user == b.user && a.password == b.password && a.hosts == b.hosts
+            && a.path == b.path && a.query.elementsEqual(b.query, by: ==)
     }
 
     public struct Invalid: Error, CustomStringConvertible, Sendable {
@@ -44,6 +57,18 @@ public struct ServiceURL: Sendable, Equatable {
             }
             if user == "" { user = nil }
         }
+        hosts = try rest.split(separator: ",", omittingEmptySubsequences: false).map { try ServiceURL.host($0, in: redacted) }
+        path = ServiceURL.percentDecode(pathPart)
+        query = queryPart.split(separator: "&").map { pair in
+            let kv = pair.split(separator: "=", maxSplits: 1)
+            return (ServiceURL.percentDecode(kv[0]), kv.count > 1 ? ServiceURL.percentDecode(kv[1]) : "")
+        }
+    }
+
+    /// One `host[:port]` of the authority; IPv6 addresses in brackets.
+    private static func host(_ text: Substring, in redacted: String) throws -> Host {
+        var rest = text
+        let host: String
         if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
             host = String(rest[rest.index(after: rest.startIndex)..<close])
             rest = rest[rest.index(after: close)...]
@@ -55,22 +80,23 @@ public struct ServiceURL: Sendable, Equatable {
             host = String(rest)
             rest = ""
         }
+        var port: Int?
         if !rest.isEmpty {
             guard let p = Int(rest), (1...65535).contains(p) else { throw Invalid(url: redacted, reason: "port \"\(rest)\" is not a number in 1...65535") }
             port = p
         }
         if host.isEmpty { throw Invalid(url: redacted, reason: "missing host") }
-        path = ServiceURL.percentDecode(pathPart)
-        query = queryPart.split(separator: "&").map { pair in
-            let kv = pair.split(separator: "=", maxSplits: 1)
-            return (ServiceURL.percentDecode(kv[0]), kv.count > 1 ? ServiceURL.percentDecode(kv[1]) : "")
-        }
+        return Host(host: host, port: port)
     }
 
-    /// `host:port` as it appears in messages.
+    /// `host:port` as it appears in messages; every host, comma-separated, when there are several.
     public func address(defaultPort: Int) -> String {
-        let h = host.contains(":") ? "[\(host)]" : host
-        return "\(h):\(port ?? defaultPort)"
+        hosts.map { ServiceURL.address(host: $0.host, port: $0.port ?? defaultPort) }.joined(separator: ",")
+    }
+
+    /// `host:port`, with an IPv6 address in brackets.
+    public static func address(host: String, port: Int) -> String {
+        "\(host.contains(":") ? "[\(host)]" : host):\(port)"
     }
 
     /// The URL with any password replaced by `***`: the only form of a URL that may reach a log

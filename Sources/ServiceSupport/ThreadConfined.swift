@@ -26,6 +26,12 @@ public final class ThreadConfined<Resource>: @unchecked Sendable {
         try thread.runBlocking { [self] in try body(&self.resource) }
     }
 
+    /// Queues `body` and returns at once; `body` hands its outcome over itself. For a caller
+    /// that keeps several threads busy at once and collects their results.
+    public func submit(_ body: @escaping @Sendable (inout Resource) -> Void) {
+        thread.submit { [self] in body(&self.resource) }
+    }
+
     /// Ends the thread after the queued work; `close` runs last, on the thread.
     public func shutdown(_ close: @escaping @Sendable (inout Resource) -> Void) {
         thread.submit { [self] in close(&self.resource) }

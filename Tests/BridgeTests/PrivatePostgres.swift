@@ -59,6 +59,16 @@ final class PrivatePostgres: @unchecked Sendable {
         try runAsServer(["pg_ctl", "-D", dataDirectory.path, "-m", mode, "-w", "-t", "30", "-s", "stop"])
     }
 
+    /// SIGKILL to the postmaster: no shutdown at all. Its backends notice and exit; the next
+    /// start recovers from the WAL.
+    func kill9() throws {
+        let pidFile = try String(contentsOf: dataDirectory.appendingPathComponent("postmaster.pid"), encoding: .utf8)
+        guard let pid = pid_t(pidFile.prefix { $0 != "\n" }) else {
+            throw CommandFailed(command: "read postmaster.pid", status: 1, log: pidFile)
+        }
+        kill(pid, SIGKILL)
+    }
+
     var log: String { (try? String(contentsOf: directory.appendingPathComponent("server.log"), encoding: .utf8)) ?? "" }
 
     /// Best effort, for the test's cleanup: the server stopped (whatever state it is in) and

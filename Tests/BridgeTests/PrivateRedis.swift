@@ -51,6 +51,15 @@ final class PrivateRedis: @unchecked Sendable {
         process = nil
     }
 
+    /// SIGKILL: no shutdown, so the append-only file holds what its last fsync (at most a
+    /// second ago, `appendfsync everysec`) wrote.
+    func kill9() {
+        guard let process else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        self.process = nil
+    }
+
     /// A copy of the data folder as it is now (after an fsync interval has passed).
     func snapshot() throws -> URL {
         let copy = directory.deletingLastPathComponent().appendingPathComponent("redis-snapshot-\(UUID().uuidString)")

@@ -118,25 +118,27 @@ import Testing
     }
 }
 
-/// One `bridge run` under test: a unique prefix, the given PostgreSQL and broker (the shared
-/// ones otherwise), the shared Redis, an HTTP port of its own.
+/// One `bridge run` under test: a unique prefix, the given PostgreSQL, broker and Redis (the
+/// shared ones otherwise), an HTTP port of its own.
 struct FaultRun {
     let configuration: BridgeConfiguration
     let bridge: BridgeProcess
     let httpPort: Int
 
-    static func make(postgresURL: String, kafkaBrokers: String? = nil) async throws -> FaultRun {
+    static func make(postgresURL: String, kafkaBrokers: String? = nil, redisURL: String? = nil) async throws -> FaultRun {
         let prefix = "f\(UInt32.random(in: 0...UInt32.max))."
         var configuration = try BridgeConfiguration.fromEnvironment()
         configuration.topicPrefix = prefix
         configuration.postgresURL = postgresURL
         if let kafkaBrokers { configuration.kafkaBrokers = kafkaBrokers }
+        if let redisURL { configuration.redisURL = redisURL }
         configuration.tuning.sessionTimeoutMillis = 6000
         let port = Int.random(in: 30_000...39_999)
         let bridge = BridgeProcess(environment: [
             "BRIDGE_TOPIC_PREFIX": prefix,
             "BRIDGE_POSTGRES_URL": postgresURL,
             "BRIDGE_KAFKA_BROKERS": configuration.kafkaBrokers,
+            "BRIDGE_REDIS_URL": configuration.redisURL,
             "BRIDGE_SESSION_TIMEOUT_MS": "6000",
             "BRIDGE_BATCH_SIZE": "500",
             "BRIDGE_HTTP": "127.0.0.1:\(port)",

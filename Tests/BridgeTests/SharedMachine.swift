@@ -1,3 +1,4 @@
+import BridgeTestSupport
 import Testing
 
 /// The tests of this target run `bridge` processes (several each, plus generators and private
@@ -7,38 +8,14 @@ import Testing
 /// the rest of the package's tests still run alongside.
 struct SharedMachine: SuiteTrait, TestTrait, TestScoping {
     static let limit = 2
-    static let slots = Slots(count: limit)
+    static let slots = TestSlots(count: limit)
 
     var isRecursive: Bool { true }
 
     func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
         // The suite itself only groups its tests; each test function takes its own slot.
         guard !test.isSuite else { return try await function() }
-        await Self.slots.acquire()
-        do {
-            try await function()
-        } catch {
-            await Self.slots.release()
-            throw error
-        }
-        await Self.slots.release()
-    }
-
-    /// A counting semaphore whose waiters are served in arrival order.
-    actor Slots {
-        private var free: Int
-        private var waiting: [CheckedContinuation<Void, Never>] = []
-
-        init(count: Int) { free = count }
-
-        func acquire() async {
-            if free > 0 { free -= 1; return }
-            await withCheckedContinuation { waiting.append($0) }
-        }
-
-        func release() {
-            if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
-        }
+        try await Self.slots.holding(function)
     }
 }
 

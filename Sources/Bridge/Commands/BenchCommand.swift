@@ -123,7 +123,8 @@ struct ClientsBench: AsyncParsableCommand {
 func redisBenchmark(_ redis: RedisConfiguration, valueBytes: Int) throws -> Double? {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    var arguments = ["redis-benchmark", "-h", redis.host, "-p", String(redis.port), "-t", "set", "-n", "200000",
+    let server = redis.seeds[0]
+    var arguments = ["redis-benchmark", "-h", server.host, "-p", String(server.port), "-t", "set", "-n", "200000",
                      "-P", "10000", "-c", "1", "-d", String(valueBytes), "-q"]
     if let password = redis.password { arguments += ["-a", password, "--no-auth-warning"] }
     process.arguments = arguments

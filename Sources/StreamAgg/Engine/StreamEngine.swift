@@ -41,7 +41,8 @@ public struct StreamEngine: Service {
         let clients = try await EngineClients.connect(redis: redisConfiguration, kafka: configuration.kafka)
         defer { clients.close() }
         let metrics = StreamEngineMetrics()
-        var delay = ServiceOutage.firstDelay
+        // Runs ended by an unreachable service, in a row: they back off like every retry.
+        var outages = 0
         while true {
             do {
                 try await EngineRun(configuration: configuration, clients: clients, exitWhenIdle: exitWhenIdle,
@@ -49,16 +50,17 @@ public struct StreamEngine: Service {
                 await clients.flush()
                 return
             } catch let reset as EngineReset {
+                outages = 0
                 metrics.restarts(reset.reason).increment()
                 PathActivity.shared.failed("stream", reset)
                 logger.warning("\(reset)")
-            } catch where ServiceOutage.isTransient(error) && !Task.isShuttingDownGracefully && !Task.isCancelled {
+            } catch where error.isTransient && !Task.isShuttingDownGracefully && !Task.isCancelled {
+                outages += 1
+                let wait = ServiceOutage.policy.delay(afterAttempt: outages, jitter: .random(in: 0...1))
                 metrics.restarts("unreachable").increment()
                 PathActivity.shared.failed("stream", error)
-                let wait = delay
                 logger.warning("stream: \(error); joining again in \(wait)")
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
-                delay = min(delay * 2, ServiceOutage.maxDelay)
             } catch {
                 PathActivity.shared.failed("stream", error)
                 throw error

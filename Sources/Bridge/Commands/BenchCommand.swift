@@ -9,7 +9,7 @@ import RedisClient
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks on the configured services.",
-        subcommands: [ClientsBench.self, CompareBench.self, PathsBench.self])
+        subcommands: [ClientsBench.self, CompareBench.self, PathsBench.self, ScaleBench.self])
 }
 
 /// The C clients alone, next to kcat reading the same topic in the same run: what the paths

@@ -1,0 +1,112 @@
+import ArgumentParser
+import BridgeSupport
+import Foundation
+import KafkaClient
+import Logging
+import RedisClient
+import StreamAgg
+
+/// The stream path on one Redis and on a Redis Cluster, with 1, 2 and 3 instances in one
+/// consumer group: how long each setup takes to apply the same workload, and what each Redis
+/// node and each instance spent meanwhile (so that a result on a shared 2-core machine can be
+/// read for what it is: the same two cores shared differently).
+struct ScaleBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scale", abstract: "Stream path throughput on one Redis vs a Redis Cluster, with 1, 2 and 3 instances.")
+
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "Message events of the workload.") var events = 200_000
+    @Option(help: "Contacts of the workload.") var contacts = 20_000
+    @Option(name: .customLong("cluster-url"), help: "Seed list of the Redis Cluster (default: the test cluster of scripts/services).")
+    var clusterURL = "redis://127.0.0.1:17000,127.0.0.1:17001,127.0.0.1:17002"
+    @Option(help: "Instance counts to run, comma-separated.") var instances = "1,2,3"
+    @Option(help: "Partitions of the input topics (instances share them).") var partitions = 12
+    @Option(help: "Seed of the generated workload.") var seed: UInt64 = 9
+
+    struct Setup { var name: String; var redisURL: String; var instances: Int }
+
+    func run() async throws {
+        Logs.bootstrap(defaultLevel: .warning)
+        var base = try connection.configuration()
+        base.partitions = partitions
+        let counts = instances.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 > 0 }
+        var setups: [Setup] = []
+        for n in counts { setups.append(Setup(name: "one Redis, \(n) instance\(n == 1 ? "" : "s")", redisURL: base.redisURL, instances: n)) }
+        for n in counts { setups.append(Setup(name: "3-master cluster, \(n) instance\(n == 1 ? "" : "s")", redisURL: clusterURL, instances: n)) }
+        let scope = BenchScope(base: base)
+        var rows: [String] = ["| setup | records | spawn to caught up s | records/s | bridge CPU s (per instance) | Redis CPU s per node |",
+                              "| --- | ---: | ---: | ---: | --- | --- |"]
+        do {
+            for (i, setup) in setups.enumerated() {
+                FileHandle.standardError.write(Data("bench scale: \(setup.name)\n".utf8))
+                rows.append(try await measure(setup, configuration: scope.configuration("x\(i)"), scope: scope))
+            }
+        } catch {
+            await scope.cleanUp()
+            await cleanCluster(scope)
+            throw error
+        }
+        await scope.cleanUp()
+        await cleanCluster(scope)
+        print(rows.joined(separator: "\n"))
+    }
+
+    private func measure(_ setup: Setup, configuration: BridgeConfiguration, scope: BenchScope) async throws -> String {
+        var config = configuration
+        config.redisURL = setup.redisURL
+        try await KafkaAdmin(configuration: config.kafka).createTopics(config.topics.all, partitions: partitions)
+        let producer = try KafkaProducer(configuration: config.kafka)
+        let input = try BenchTopics.generated(WorkloadGenerator(contacts: contacts, events: events, seed: seed), topics: config.topics)
+        try await WorkloadProducer.send(input, with: producer)
+        await producer.close()
+        // Where "caught up" is: the offset after each input partition's last record.
+        let end = BenchTopics.nextOffsets(after: try await BenchTopics.read(config.topics.inputs, configuration: config))
+
+        let redis = try await RedisClient(configuration: try config.redis(), name: "bench-scale")
+        defer { redis.close() }
+        let before = try await nodeCPU(redis)
+        var environment = scope.environment(for: config)
+        environment["BRIDGE_SESSION_TIMEOUT_MS"] = "6000"
+        let started = ContinuousClock.now
+        let children = try (0..<setup.instances).map { _ in
+            try ChildProcess(ChildProcess.bridgeExecutable, ["run", "--stream", "--no-http"], environment: environment)
+        }
+        let store = StreamStore(redis: redis, prefix: config.topicPrefix)
+        for child in children { try child.start() }
+        var caughtUp = false
+        while ContinuousClock.now - started < .seconds(900) {
+            let applied = try await store.appliedOffsets()
+            if end.allSatisfy({ applied[$0.key] ?? 0 >= $0.value }) { caughtUp = true; break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let seconds = (ContinuousClock.now - started).inSeconds
+        let cpu = children.map { $0.cpuSeconds() ?? 0 }
+        let after = try await nodeCPU(redis)
+        for child in children { child.terminate() }
+        for child in children { _ = try await child.wait(timeout: .seconds(60)) }
+        guard caughtUp else { throw ValidationError("\(setup.name): not caught up after 900 s") }
+        let bridgeCPU = cpu.map { String(format: "%.1f", $0) }.joined(separator: ", ")
+        let nodeLoad = after.keys.sorted().map { "\($0) " + String(format: "%.1f", after[$0]! - (before[$0] ?? 0)) }.joined(separator: ", ")
+        return "| \(setup.name) | \(input.count) | \(String(format: "%.1f", seconds)) | \(Int(Double(input.count) / seconds)) | \(bridgeCPU) | \(nodeLoad) |"
+    }
+
+    /// used_cpu_user + used_cpu_sys of every master (one server: itself).
+    private func nodeCPU(_ redis: RedisClient) async throws -> [String: Double] {
+        var out: [String: Double] = [:]
+        for (node, reply) in try await redis.onEveryMaster(.command(["INFO", "cpu"])) {
+            var cpu = 0.0
+            for line in (try reply.check().string ?? "").split(whereSeparator: \.isNewline) {
+                let pair = line.split(separator: ":", maxSplits: 1)
+                if pair.count == 2, pair[0] == "used_cpu_user" || pair[0] == "used_cpu_sys" { cpu += Double(pair[1].trimmingCharacters(in: .whitespaces)) ?? 0 }
+            }
+            out[node.description] = cpu
+        }
+        return out
+    }
+
+    private func cleanCluster(_ scope: BenchScope) async {
+        guard let cluster = try? await RedisClient(configuration: try RedisConfiguration(url: clusterURL)) else { return }
+        _ = try? await cluster.deleteKeys(matching: scope.root + "*")
+        cluster.close()
+    }
+}

@@ -11,11 +11,11 @@ import ServiceLifecycle
 /// and `/` (a status page for people), on BRIDGE_HTTP.
 enum MonitoringServer {
     /// One registry per process, installed as the swift-metrics backend before any path starts,
-    /// so every Counter/Timer the paths create lands in it.
+    /// so every Counter/Timer the paths create lands in it, with its help text.
     static let registry = PrometheusCollectorRegistry()
 
     static func bootstrapMetrics() {
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        MetricsSystem.bootstrap(CataloguedMetricsFactory(registry: registry))
     }
 
     struct InvalidAddress: Error, CustomStringConvertible {

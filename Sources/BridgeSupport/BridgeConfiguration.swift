@@ -31,6 +31,9 @@ public struct BridgeConfiguration: Sendable {
         public var sessionTimeoutMillis: Int = 10000
         /// Seconds between two rounds of `bridge run --shadow`.
         public var shadowIntervalSeconds: Int = 30
+        /// A consume loop silent for this long makes `/livez` fail. Far above the longest batch
+        /// (a legacy batch over a long history takes minutes), since failing it restarts the process.
+        public var livenessSeconds: Int = 600
         public init() {}
     }
 
@@ -83,6 +86,7 @@ public struct BridgeConfiguration: Sendable {
         if let n = try int("BRIDGE_STREAM_PARALLELISM", 1...64) { config.tuning.streamParallelism = n }
         if let n = try int("BRIDGE_SESSION_TIMEOUT_MS", 1000...300_000) { config.tuning.sessionTimeoutMillis = n }
         if let n = try int("BRIDGE_SHADOW_INTERVAL_SECONDS", 1...86_400) { config.tuning.shadowIntervalSeconds = n }
+        if let n = try int("BRIDGE_LIVENESS_SECONDS", 10...86_400) { config.tuning.livenessSeconds = n }
         return config
     }
 

@@ -53,6 +53,7 @@ public struct InputLoop: Service {
             options: .init(groupId: groupId, topics: configuration.topics.inputs,
                            startOffsets: { try processor.startOffsets(for: $0) },
                            onRebalance: { event in
+                               PathActivity.shared.rebalanced(path, event)
                                logger.info("\(path): partitions \(event.kind.rawValue)",
                                            metadata: ["partitions": "\(event.partitions.map(\.description).joined(separator: ","))",
                                                       "start": "\(event.startOffsets.sorted { $0.key < $1.key }.map { "\($0.key)@\($0.value)" }.joined(separator: ","))"])
@@ -76,6 +77,7 @@ public struct InputLoop: Service {
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 let batch = try await consumer.poll(maxRecords: configuration.tuning.batchSize,
                                                     maxWait: .milliseconds(configuration.tuning.batchWaitMillis))
+                PathActivity.shared.polled(path)
                 if batch.isEmpty {
                     if exitWhenIdle, isIdle(consumer, inputs: inputPartitions) { break }
                     continue

@@ -91,11 +91,16 @@ public enum MetricCatalogue {
         "bridge_comparison_last_mismatch_rate": .gauge("Mismatch rate of the newest stored comparison round, whoever ran it, 0 to 1."),
         "bridge_comparison_last_discrepancies": .gauge("Discrepancies of the newest stored comparison round, whoever ran it."),
         "bridge_comparison_last_consistent": .gauge("1 when the newest stored comparison round was taken at a consistent cut."),
+        "bridge_comparison_last_round_timestamp_seconds": .gauge("When the newest stored comparison round finished, in seconds since the Unix epoch.",
+                                                                 unit: "seconds"),
 
         // The status this process collects on each scrape (Bridge/Monitoring).
         "bridge_lag_records": .gauge("Records of an input partition a path has not applied yet: high watermark minus the path's next offset (labels path, partition).",
                                      unit: "records"),
         "bridge_service_up": .gauge("1 when the service answers this process's probe (label service: postgresql, redis, kafka)."),
         "bridge_healthy": .gauge("1 when /healthz says ok."),
+        "bridge_ready": .gauge("1 when /readyz says ready: every component of this process connected and making progress."),
+        "bridge_component_ready": .gauge("1 when a component of this process is connected and making progress (label component: legacy, stream, router, shadow)."),
+        "bridge_build_info": .gauge("Always 1; the labels say which build runs (labels version, librdkafka)."),
     ]
 }

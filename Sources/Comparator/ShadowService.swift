@@ -38,6 +38,8 @@ public struct ShadowService: Service {
         let redis = try await RedisClient(configuration: try configuration.redis(), name: "shadow-redis")
         defer { redis.close() }
         let comparator = ShadowComparator(postgres: postgres, redis: redis, topics: configuration.topics, settings: settings)
+        // Reports to /readyz like the paths do; it sleeps between rounds, so /livez leaves it out.
+        PathActivity.shared.started("shadow", loops: false)
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             // With --exit-when-idle the last round runs once the paths of this process are done,
             // so it compares their final state; alone in a process, one round is the job.
@@ -64,6 +66,7 @@ public struct ShadowService: Service {
                             dimensions: [("table", sample.table.rawValue), ("field", field.field)]).increment()
                 }
             }
+            PathActivity.shared.applied("shadow", records: round.outcome.comparedRows)
             var files: [URL] = []
             if let reportDirectory {
                 let html = try await ReportFormat.html.render(round, postgres: postgres)

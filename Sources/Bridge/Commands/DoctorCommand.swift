@@ -11,7 +11,9 @@ struct DoctorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try connection.configuration()
-        let results = await ServiceProbe(configuration: config).probeAll()
+        let connections = ServiceConnections(configuration: config)
+        let results = await ServiceProbe(connections: connections).probeAll()
+        await connections.close()
         for r in results {
             let name = r.service.padding(toLength: 10, withPad: " ", startingAt: 0)
             if r.ok {

@@ -27,7 +27,8 @@ struct DemoStory {
         defer { postgres.close() }
         let applied = try await Migrator(directory: Migrator.defaultDirectory()).apply(using: postgres)
         say(applied.isEmpty ? "migrations up to date" : "applied migrations \(applied.joined(separator: ", "))")
-        let created = try await KafkaAdmin(configuration: config.kafka).createTopics(config.topics.all, partitions: config.partitions)
+        let topics = try await TopicProvisioner(admin: try KafkaAdmin(configuration: config.kafka), configuration: config).create()
+        let created = topics.filter(\.created)
         say(created.isEmpty ? "topics exist" : "created \(created.count) topics with \(config.partitions) partitions")
 
         step("2. A workload: \(contacts) contacts, \(events) message events (seed \(seed)) — duplicates, ties, time zones, ~1% malformed")

@@ -7,7 +7,8 @@ struct BridgeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bridge",
         abstract: "Run a legacy SQL aggregation pipeline and its stream replacement side by side, prove they agree, and move traffic over.",
-        subcommands: [MigrateCommand.self, TopicsCommand.self, DoctorCommand.self, RunCommand.self,
+        version: BridgeVersion.description,
+        subcommands: [MigrateCommand.self, TopicsCommand.self, DoctorCommand.self, ConfigCommand.self, RunCommand.self,
                       GenerateCommand.self, ExportCommand.self, CompareCommand.self, RolloutCommand.self, DemoCommand.self, BenchCommand.self])
 }
 

@@ -107,9 +107,11 @@ public struct InputLoop: Service {
         } catch {
             PathActivity.shared.failed(path, error)
             await consumer.close()
+            PathActivity.shared.stopped(path)
             throw error
         }
         await consumer.close()
+        PathActivity.shared.stopped(path)
         logger.info("\(path): stopped", metadata: ["records": "\(applied)"])
     }
 

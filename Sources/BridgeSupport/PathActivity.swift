@@ -10,7 +10,8 @@ import KafkaClient
 /// shadow comparator ("shadow"). A consume loop reports:
 /// `started` once; `polled` each time round its loop (an empty poll included); `assigned` and
 /// `revoked` from its rebalance callback; `applied` after each batch is durable; `failed` for
-/// each error, including every attempt while it waits out an outage.
+/// each error, including every attempt while it waits out an outage; `stopped` when its loop
+/// has ended.
 ///
 /// Process-wide on purpose, like the metrics registry: the paths and the HTTP server are
 /// separate services of one `bridge run`, and neither should need the other to be built first.
@@ -33,6 +34,8 @@ public final class PathActivity: @unchecked Sendable {
         /// Partitions its consumer group assigned it (0 is a valid answer when the group has
         /// more members than partitions); nil before the first assignment and after a revoke.
         public var assignedPartitions: Int?
+        /// When its loop ended (it reports nothing after that).
+        public var stoppedAt: Date?
     }
 
     private let lock = NSLock()
@@ -59,6 +62,10 @@ public final class PathActivity: @unchecked Sendable {
 
     public func revoked(_ path: String) {
         update(path) { $0.assignedPartitions = nil }
+    }
+
+    public func stopped(_ path: String) {
+        update(path) { $0.stoppedAt = $0.lastSignOfLifeAt }
     }
 
     /// `assigned` or `revoked`, from a consumer's rebalance callback.

@@ -97,7 +97,7 @@ public struct ProbeRules: Sendable {
     }
 
     public func liveness(activity: [PathActivity.Snapshot], now: Date) -> [String] {
-        activity.filter { $0.loops }.compactMap { here in
+        activity.filter { $0.loops && $0.stoppedAt == nil }.compactMap { here in
             let silent = now.timeIntervalSince(here.lastSignOfLifeAt)
             guard silent > livenessLimit else { return nil }
             return "\(here.path) has not come round its loop for \(Int(silent)) s (limit \(Int(livenessLimit)) s, BRIDGE_LIVENESS_SECONDS)"

@@ -15,6 +15,8 @@ public struct ShadowComparator: Sendable {
     public let redis: RedisClient
     public let topics: TopicNames
     public let settings: ComparatorSettings
+    /// Told what the round is doing as it moves on (`bridge compare` shows it on long rounds).
+    public var progress: @Sendable (String) -> Void = { _ in }
 
     public init(postgres: PostgresClient, redis: RedisClient, topics: TopicNames, settings: ComparatorSettings) {
         self.postgres = postgres
@@ -29,6 +31,7 @@ public struct ShadowComparator: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let startedAt = Self.now()
+        progress("reading both paths' offsets")
         let reading: Reading
         switch try await checksummedReading() {
         case .done(let r): reading = r
@@ -40,6 +43,7 @@ public struct ShadowComparator: Sendable {
             compareMillis: reading.compareMillis, method: reading.method, outcome: reading.merge.outcome,
             partitions: reading.states, legacyLag: reading.merge.cut.legacyLag, streamLag: reading.merge.cut.streamLag,
             graceSeconds: settings.graceSeconds, rules: settings.rules)
+        progress("storing the round")
         return try await RoundStore(postgres: postgres).save(round)
     }
 
@@ -74,6 +78,7 @@ public struct ShadowComparator: Sendable {
             return .notAtCut(reason: "paths at different offsets")
         }
 
+        progress("summing \(StreamDigests.bucketCount) key ranges on both stores")
         // Both sides sum concurrently, each on its own client thread. The stream's sums and
         // campus-days (few: campuses times days, read whole) lie between two looks at its
         // position: unchanged, with no batch in flight, means they describe exactly its offsets.
@@ -91,6 +96,7 @@ public struct ShadowComparator: Sendable {
 
         // Rows only of buckets whose sums differ, read again at the same offsets.
         let differing = Self.differingBuckets(legacy: legacySums.buckets, stream: streamSums)
+        if !differing.isEmpty { progress("reading the rows of \(differing.count) key ranges that differ") }
         let drillStarted = clock.now
         async let legacyRows = legacyExport.contacts(inBuckets: differing, at: legacySums.appliedOffsets)
         async let streamRows = digests.contacts(inBuckets: differing)
@@ -98,6 +104,7 @@ public struct ShadowComparator: Sendable {
         let stream = try await streamRows
         let drillMillis = Self.millis(clock.now - drillStarted)
 
+        progress("comparing")
         let compareStarted = clock.now
         let states = try await observedStates(legacy: legacySums.appliedOffsets, stream: streamOffsets, unsettled: [])
         // A stream contact read after the sums may have moved on since; its metadata then shows
@@ -118,12 +125,14 @@ public struct ShadowComparator: Sendable {
     func fullReading(reason: String) async throws -> Reading {
         let legacyExport = LegacyExport(postgres: postgres)
         let streamExport = StreamExport(redis: redis, prefix: topics.prefix)
+        progress("reading both stores whole (\(reason))")
         // Each store is read on its own client thread, so the two reads overlap.
         async let legacyRead = Self.timed { try await legacyExport.snapshot() }
         async let streamRead = Self.timed { try await StreamSnapshot.read(streamExport) }
         let (legacy, legacyMillis) = try await legacyRead
         let (stream, streamMillis) = try await streamRead
 
+        progress("comparing \(legacy.contacts.count) legacy and \(stream.contacts.count) stream contacts")
         let clock = ContinuousClock()
         let compareStarted = clock.now
         let states = try await observedStates(legacy: legacy.appliedOffsets, stream: stream.appliedOffsets,

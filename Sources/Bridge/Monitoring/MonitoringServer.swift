@@ -26,14 +26,20 @@ enum MonitoringServer {
     }
 
     /// The HTTP server as a service whose failure (a port already taken) names the address.
+    /// Its connections to the services close when it stops.
     struct HTTPService: Service {
         let address: String
         let application: any ApplicationProtocol
+        let connections: ServiceConnections
 
         func run() async throws {
-            do { try await application.run() } catch {
+            do {
+                try await application.run()
+            } catch {
+                await connections.close()
                 throw ServerFailed(address: address, underlying: "\(error)")
             }
+            await connections.close()
         }
     }
 
@@ -56,7 +62,8 @@ enum MonitoringServer {
             logger.warning("HTTP server binds \(address), which is not loopback: metrics and status are reachable from other hosts")
         }
         let rules = ProbeRules(livenessLimit: TimeInterval(configuration.tuning.livenessSeconds))
-        let collector = StatusCollector(connections: ServiceConnections(configuration: configuration), components: components, rules: rules)
+        let connections = ServiceConnections(configuration: configuration)
+        let collector = StatusCollector(connections: connections, components: components, rules: rules)
         let gauges = StatusGauges()
         Gauge(label: "bridge_build_info", dimensions: [("version", BridgeVersion.number), ("librdkafka", librdkafkaVersion)]).record(1)
         let router = Router()
@@ -87,7 +94,7 @@ enum MonitoringServer {
         }
         let application = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "bridge"),
                                       logger: logger)
-        return HTTPService(address: address, application: application)
+        return HTTPService(address: address, application: application, connections: connections)
     }
 
     /// A probe's answer: 200 and `ok`, or 503 and `failed` followed by one `- problem` line each.

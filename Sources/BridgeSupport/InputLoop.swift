@@ -64,7 +64,7 @@ public struct InputLoop: Service {
         let batchDuration = Metrics.Timer(label: "bridge_batch_duration_seconds", dimensions: [("path", path)], preferredDisplayUnit: .seconds)
         let commitFailures = Counter(label: "bridge_commit_failures_total", dimensions: [("path", path)])
         var applied = 0
-        PathActivity.shared.started(path)
+        PathActivity.shared.started(path, reporting: [.polls, .assignments])
         // Every input partition: "idle" means all of them are consumed to their end, not just
         // the ones this member happens to own while a killed predecessor still holds the rest.
         var inputPartitions: Set<TopicPartition> = []

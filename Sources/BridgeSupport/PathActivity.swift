@@ -7,11 +7,13 @@ import KafkaClient
 /// last showed a sign of life.
 ///
 /// The components are the two paths ("legacy", "stream"), the serving router ("router") and the
-/// shadow comparator ("shadow"). A consume loop reports:
-/// `started` once; `polled` each time round its loop (an empty poll included); `assigned` and
-/// `revoked` from its rebalance callback; `applied` after each batch is durable; `failed` for
-/// each error, including every attempt while it waits out an outage; `stopped` when its loop
-/// has ended.
+/// shadow comparator ("shadow"). Each reports `started` once, `applied` after each batch is
+/// durable (a round, for the comparator), `failed` for each error (including every attempt
+/// while it waits out an outage) and `stopped` when its loop has ended. A consume loop that
+/// also reports `polled` each time round its loop and `assigned`/`revoked` from its rebalance
+/// callback says so when it starts (`reporting: [.polls, .assignments]`, as `InputLoop` and the
+/// router do): only then do /livez judge its silence and /readyz wait for its assignment, so
+/// a component that reports less is never judged by what it does not report.
 ///
 /// Process-wide on purpose, like the metrics registry: the paths and the HTTP server are
 /// separate services of one `bridge run`, and neither should need the other to be built first.
@@ -26,9 +28,8 @@ public final class PathActivity: @unchecked Sendable {
         public var batches: Int
         public var lastError: String?
         public var lastErrorAt: Date?
-        /// Whether the component comes round a loop continuously (the paths, the router), so a
-        /// long silence means it hangs; the comparator sleeps between rounds and does not.
-        public var loops: Bool
+        /// What it promised to report beyond batches and errors.
+        public var reports: Reports
         /// The last time it reported anything at all (`startedAt` at first).
         public var lastSignOfLifeAt: Date
         /// Partitions its consumer group assigned it (0 is a valid answer when the group has
@@ -38,16 +39,27 @@ public final class PathActivity: @unchecked Sendable {
         public var stoppedAt: Date?
     }
 
+    /// Reports a component promises when it starts.
+    public struct Reports: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        /// `polled` every time round its loop, so that a long silence means it hangs (/livez).
+        /// Not for a component that sleeps between steps, like the comparator.
+        public static let polls = Reports(rawValue: 1)
+        /// `assigned` and `revoked` from its consumer's rebalance callback (/readyz).
+        public static let assignments = Reports(rawValue: 2)
+    }
+
     private let lock = NSLock()
     private var paths: [String: Snapshot] = [:]
 
     /// `shared` is the process's; a separate one is for tests of the rules that read it.
     public init() {}
 
-    public func started(_ path: String, loops: Bool = true) {
+    public func started(_ path: String, reporting reports: Reports = []) {
         let now = Date()
         lock.withLock {
-            paths[path] = Snapshot(path: path, startedAt: now, records: 0, batches: 0, loops: loops, lastSignOfLifeAt: now)
+            paths[path] = Snapshot(path: path, startedAt: now, records: 0, batches: 0, reports: reports, lastSignOfLifeAt: now)
         }
     }
 

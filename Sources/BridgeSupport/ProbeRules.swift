@@ -86,7 +86,7 @@ public struct ProbeRules: Sendable {
                 readiness.add("\(component) has not started yet", blocking: [component])
                 continue
             }
-            if here.loops && here.assignedPartitions == nil {
+            if here.reports.contains(.assignments) && here.assignedPartitions == nil && here.stoppedAt == nil {
                 readiness.add("\(component) is waiting for its consumer group to assign it partitions", blocking: [component])
             }
             for problem in progressProblems(here, lag: lags[component] ?? 0, now: now) {
@@ -97,7 +97,7 @@ public struct ProbeRules: Sendable {
     }
 
     public func liveness(activity: [PathActivity.Snapshot], now: Date) -> [String] {
-        activity.filter { $0.loops && $0.stoppedAt == nil }.compactMap { here in
+        activity.filter { $0.reports.contains(.polls) && $0.stoppedAt == nil }.compactMap { here in
             let silent = now.timeIntervalSince(here.lastSignOfLifeAt)
             guard silent > livenessLimit else { return nil }
             return "\(here.path) has not come round its loop for \(Int(silent)) s (limit \(Int(livenessLimit)) s, BRIDGE_LIVENESS_SECONDS)"

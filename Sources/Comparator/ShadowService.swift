@@ -38,8 +38,9 @@ public struct ShadowService: Service {
         let redis = try await RedisClient(configuration: try configuration.redis(), name: "shadow-redis")
         defer { redis.close() }
         let comparator = ShadowComparator(postgres: postgres, redis: redis, topics: configuration.topics, settings: settings)
-        // Reports to /readyz like the paths do; it sleeps between rounds, so /livez leaves it out.
-        PathActivity.shared.started("shadow", loops: false)
+        // Reports to /readyz like the paths do; it sleeps between rounds, so it reports no polls
+        // and /livez leaves it out.
+        PathActivity.shared.started("shadow")
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             // With --exit-when-idle the last round runs once the paths of this process are done,
             // so it compares their final state; alone in a process, one round is the job.

@@ -68,7 +68,7 @@ public struct ServingRouter: Service {
                                            metadata: ["partitions": "\(event.partitions.map(\.description).joined(separator: ","))"])
                            }))
         // Reports to /readyz and /livez like the paths do (PathActivity).
-        PathActivity.shared.started("router")
+        PathActivity.shared.started("router", reporting: [.polls, .assignments])
         do {
             var inputPartitions: Set<TopicPartition> = []
             if exitWhenIdle {

@@ -10,9 +10,9 @@ import Testing
 
     @Test func livenessFailsOnlyForALoopSilentPastTheLimit() {
         let activity = PathActivity()
-        activity.started("legacy")
-        activity.started("stream")
-        activity.started("shadow", loops: false)
+        activity.started("legacy", reporting: [.polls, .assignments])
+        activity.started("stream", reporting: [.polls, .assignments])
+        activity.started("shadow")
         activity.polled("stream")
         let soon = Date().addingTimeInterval(30)
         #expect(rules.liveness(activity: activity.snapshots, now: soon).isEmpty)
@@ -26,7 +26,7 @@ import Testing
 
     @Test func anErrorWhileWaitingOutAnOutageIsASignOfLife() {
         let activity = PathActivity()
-        activity.started("router")
+        activity.started("router", reporting: [.polls, .assignments])
         struct Unreachable: Error {}
         // ServiceOutage.retrying reports every attempt; a loop doing that is waiting, not hung.
         Thread.sleep(forTimeInterval: 0.01)
@@ -38,8 +38,8 @@ import Testing
 
     @Test func readinessNeedsAnAssignmentAndTheServicesOfEachComponent() {
         let activity = PathActivity()
-        activity.started("legacy")
-        activity.started("stream")
+        activity.started("legacy", reporting: [.polls, .assignments])
+        activity.started("stream", reporting: [.polls, .assignments])
         let now = Date()
         var readiness = rules.readiness(components: ["legacy", "stream", "shadow"], services: up, lags: [:], activity: activity.snapshots, now: now)
         #expect(readiness.problems.sorted() == ["legacy is waiting for its consumer group to assign it partitions",
@@ -64,9 +64,24 @@ import Testing
         #expect(readiness.components == ["legacy": false], "a rebalance in progress")
     }
 
+    @Test func aComponentIsJudgedOnlyByWhatItPromisedToReport() {
+        // One that reports batches and errors only (no polls, no assignments), like a path
+        // engine that has not wired those reports yet: never "waiting for partitions", never
+        // silent, however long it runs idle.
+        let activity = PathActivity()
+        activity.started("stream")
+        let later = Date().addingTimeInterval(3600)
+        #expect(rules.liveness(activity: activity.snapshots, now: later).isEmpty)
+        #expect(rules.readiness(components: ["stream"], services: up, lags: [:], activity: activity.snapshots, now: later).ready)
+        // A loop that stopped is no longer judged either.
+        activity.started("legacy", reporting: [.polls, .assignments])
+        activity.stopped("legacy")
+        #expect(rules.liveness(activity: activity.snapshots, now: later).isEmpty)
+    }
+
     @Test func stuckAndFailingPathsAreNeitherHealthyNorReady() {
         let activity = PathActivity()
-        activity.started("legacy")
+        activity.started("legacy", reporting: [.polls, .assignments])
         activity.assigned("legacy", partitions: 4)
         let later = Date().addingTimeInterval(90)
         // Behind with nothing applied since its start 90 s ago.

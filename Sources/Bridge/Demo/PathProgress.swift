@@ -36,7 +36,8 @@ struct PathProgress {
     private mutating func describe(_ activity: PathActivity.Snapshot, left: Int64?, now: Date) -> String {
         var history = samples[activity.path, default: []]
         // Only from its assignment on: time spent joining the group is not its speed.
-        if activity.assignedPartitions != nil || activity.stoppedAt != nil { history.append((now, activity.records)) }
+        let joining = activity.reports.contains(.assignments) && activity.assignedPartitions == nil && activity.stoppedAt == nil
+        if !joining { history.append((now, activity.records)) }
         history.removeAll { now.timeIntervalSince($0.at) > window }
         samples[activity.path] = history
         let rate: Double? = history.count < 2 ? nil
@@ -44,7 +45,7 @@ struct PathProgress {
 
         var text = "\(activity.path) "
         if activity.stoppedAt != nil { return text + "done, \(Self.grouped(activity.records)) records" }
-        if activity.assignedPartitions == nil {
+        if joining {
             text += "joining its consumer group"
         } else {
             text += rate.map { "\(Self.grouped(Int($0.rounded()))) records/s" } ?? "starting"

@@ -33,7 +33,10 @@ import Testing
         env.environment["BRIDGE_REDIS_URL"] = "redis://:redis-secret-3@127.0.0.1:16379/0"
         env.environment["BRIDGE_KAFKA_PROPERTIES"] = "sasl.password=kafka-secret-4,linger.ms=7"
         env.environment["BRIDGE_BATCH_SIZE"] = "1234"
-        env.environment["BRIDGE_PARTITIONS"] = ""   // empty means the default
+        // Empty means the default. (The test's own environment may set any of them: make sets
+        // the URLs when the services run on other ports.)
+        env.environment["BRIDGE_PARTITIONS"] = ""
+        env.environment["BRIDGE_KAFKA_BROKERS"] = ""
         let output = try await env.run(["config", "--json", "--http", "127.0.0.1:4242"])
         let lines = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: Any]])
         var settings: [String: (value: String, source: String)] = [:]

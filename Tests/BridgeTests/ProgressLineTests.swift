@@ -48,15 +48,24 @@ import Testing
         let out = Output()
         let progress = StageProgress(label: "op", line: ProgressLine(terminal: false, every: .zero) { out.append($0) },
                                      quietFor: .milliseconds(100), refresh: .milliseconds(50))
+        /// Waits (at most 30 s, however busy the machine) until a progress line names `stage`.
+        func shown(_ stage: String) async throws -> Bool {
+            let deadline = ContinuousClock.now + .seconds(30)
+            while ContinuousClock.now < deadline {
+                if out.value.split(separator: "\n").contains(where: { $0.hasPrefix("op: \(stage) (") && $0.hasSuffix(" s)") }) { return true }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            return false
+        }
+        var sawReading = false
+        var sawStoring = false
         try await progress.run {
             progress.stage("reading")
-            try await Task.sleep(for: .milliseconds(300))
+            sawReading = try await shown("reading")
             progress.stage("storing")
-            try await Task.sleep(for: .milliseconds(300))
+            sawStoring = try await shown("storing")
         }
-        let lines = out.value.split(separator: "\n")
-        #expect(lines.contains { $0.hasPrefix("op: reading (") && $0.hasSuffix(" s)") }, "\(lines)")
-        #expect(lines.contains { $0.hasPrefix("op: storing (") }, "\(lines)")
-        #expect(lines.last?.hasPrefix("op: done in ") == true, "\(lines)")
+        #expect(sawReading && sawStoring, "\(out.value)")
+        #expect(out.value.split(separator: "\n").last?.hasPrefix("op: done in ") == true, "\(out.value)")
     }
 }

@@ -142,10 +142,13 @@ public struct ServingRouter: Service {
             }
             await consumer.close()
             await closeClients()
+            PathActivity.shared.stopped("router")
             logger.info("router: stopped", metadata: ["forwarded": "\(forwarded)", "position": "\(position)"])
         } catch {
+            PathActivity.shared.failed("router", error)
             await consumer.close()
             await closeClients()
+            PathActivity.shared.stopped("router")
             throw error
         }
     }

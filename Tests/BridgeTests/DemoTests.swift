@@ -14,7 +14,8 @@ import Testing
             let step3 = lines.drop { !$0.hasPrefix("== 3.") }.prefix { !$0.hasPrefix("== 4.") }
             #expect(step3.contains { $0.contains("legacy ") && ($0.contains("records/s") || $0.contains("joining its consumer group")) && $0.contains(" | stream ") },
                     "\(step3)")
-            #expect(step3.contains { $0.contains("done in ") && $0.contains("legacy ") && $0.contains("records/s)") }, "\(step3)")
+            #expect(step3.contains { $0.contains("done in ") && $0.contains("legacy ") && $0.contains(" records in ") && $0.contains("records/s)") },
+                    "\(step3)")
             // A clean round first, then the injected discrepancy found and named, then clean again.
             let rounds = lines.filter { $0.contains("round ") && $0.contains("compared") }
             #expect(rounds.first?.contains(": clean") == true, "\(rounds)")

@@ -118,11 +118,13 @@ struct DemoStory {
         _ = await reporter.result
         line.finish()
         await connections.close()
-        let seconds = Date().timeIntervalSince(started)
-        let summary = PathActivity.shared.snapshots.filter { ProbeRules.paths.contains($0.path) }.map {
-            "\($0.path) \(PathProgress.grouped($0.records)) records (\(PathProgress.grouped(Int(Double($0.records) / max(seconds, 0.001)))) records/s)"
+        // Each path's own time, from its start to its stop (joining its group included).
+        let summary = PathActivity.shared.snapshots.filter { ProbeRules.paths.contains($0.path) }.map { path in
+            let seconds = max((path.stoppedAt ?? Date()).timeIntervalSince(path.startedAt), 0.001)
+            return "\(path.path) \(PathProgress.grouped(path.records)) records in \(PathProgress.duration(seconds))"
+                + " (\(PathProgress.grouped(Int(Double(path.records) / seconds))) records/s)"
         }
-        say("done in \(PathProgress.duration(seconds)): \(summary.joined(separator: ", "))")
+        say("done in \(PathProgress.duration(Date().timeIntervalSince(started))): \(summary.joined(separator: ", ")), joining the groups included")
     }
 
     private func pickContact(_ postgres: PostgresClient) async throws -> String {

@@ -2,19 +2,23 @@ import Foundation
 
 /// A progress line for people: on a terminal one line rewritten in place, elsewhere (a pipe, a
 /// log file, CI) a plain line at most every `every`, so that logs get a few lines rather than
-/// hundreds of carriage returns.
+/// hundreds of carriage returns; there, a line that says the same as the last one waits
+/// `repeatAfter` (a path busy with one long batch reads the same for minutes).
 public final class ProgressLine: @unchecked Sendable {
     private let write: @Sendable (String) -> Void
     private let terminal: Bool
     private let every: Duration
+    private let repeatAfter: Duration
     private let lock = NSLock()
-    private var lastPrinted: ContinuousClock.Instant?
+    private var lastPrinted: (at: ContinuousClock.Instant, text: String)?
     private var pending = false
 
     /// `write` receives the exact text to output (with its own `\r` or `\n`).
-    public init(terminal: Bool, every: Duration = .seconds(5), write: @escaping @Sendable (String) -> Void) {
+    public init(terminal: Bool, every: Duration = .seconds(5), repeatAfter: Duration = .seconds(30),
+                write: @escaping @Sendable (String) -> Void) {
         self.terminal = terminal
         self.every = every
+        self.repeatAfter = repeatAfter
         self.write = write
     }
 
@@ -40,8 +44,11 @@ public final class ProgressLine: @unchecked Sendable {
                 return "\r\u{1B}[2K" + text
             }
             let now = ContinuousClock.now
-            if let lastPrinted, now - lastPrinted < every { return nil }
-            lastPrinted = now
+            if let lastPrinted {
+                let wait = lastPrinted.text == text ? max(every, repeatAfter) : every
+                if now - lastPrinted.at < wait { return nil }
+            }
+            lastPrinted = (now, text)
             return text + "\n"
         }
         if let output { write(output) }

@@ -23,6 +23,17 @@ import Testing
         #expect(out.value == "a\ndone\n")
     }
 
+    @Test func elsewhereTheSameLineIsNotRepeatedSoon() throws {
+        let out = Output()
+        let line = ProgressLine(terminal: false, every: .zero, repeatAfter: .seconds(60)) { out.append($0) }
+        line.update("a")
+        line.update("a")
+        line.update("b")
+        line.update("b")
+        line.update("a")
+        #expect(out.value == "a\nb\na\n")
+    }
+
     @Test func onATerminalOneLineRewrittenInPlace() {
         let out = Output()
         let line = ProgressLine(terminal: true) { out.append($0) }

@@ -21,12 +21,13 @@ struct BridgeHTTP {
     }
 }
 
-/// Polls `condition` every 250 ms until it holds or `seconds` pass; returns whether it held.
-func eventually(seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
+/// Polls `condition` every `every` until it holds or `seconds` pass; returns whether it held.
+/// (A scrape or a probe of the bridge queries the shared broker: poll no faster than needed.)
+func eventually(seconds: Double, every: Duration = .milliseconds(500), _ condition: () async throws -> Bool) async throws -> Bool {
     let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
     while ContinuousClock.now < deadline {
         if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(250))
+        try await Task.sleep(for: every)
     }
     return try await condition()
 }

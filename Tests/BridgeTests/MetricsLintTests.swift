@@ -18,7 +18,7 @@ import Testing
             let (process, _, err) = try bridge.start(["run", "--shadow-interval", "1"])
             defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
             var metrics = ""
-            let complete = try await eventually(seconds: 90) {
+            let complete = try await eventually(seconds: 90, every: .seconds(1)) {
                 metrics = await http.get("/metrics").body
                 return ["bridge_records_consumed_total{path=\"stream\"}", "bridge_records_consumed_total{path=\"legacy\"}",
                         "bridge_comparison_rounds_total", "bridge_router_forwarded_total", "bridge_comparison_last_round_timestamp_seconds",

@@ -6,7 +6,8 @@ import Testing
 
 /// The probes of `bridge run` as an orchestrator uses them, and what the endpoints cost the
 /// services (docs/operations.md, "HTTP endpoints"). Redis is a private server of the test's
-/// own, so that it can be stopped, and so that its connection counter counts this bridge only.
+/// own, so that it can be stopped, and so that its connection counter counts this bridge only;
+/// the scrape test has a broker of its own too, so that its 900 requests load no one else's.
 @Suite(.sharedMachine) struct ProbeTests {
     @Test("A service outage makes /readyz 503 naming it while /livez stays 200; both recover")
     func readinessFollowsAnOutageAndLivenessDoesNot() async throws {
@@ -63,12 +64,17 @@ import Testing
     func scrapesReuseTheProcessConnections() async throws {
         let redis = try PrivateRedis()
         try await redis.start()
+        let broker = try PrivateBroker()
+        defer { broker.remove() }
+        try await broker.start()
         try await withTestEnvironment { env in
-            try await env.bridge.run(["generate", "--contacts", "40", "--events", "400", "--seed", "62"])
             let http = BridgeHTTP(port: BridgeHTTP.freshPort())
             var bridge = env.bridge
             bridge.environment["BRIDGE_HTTP"] = http.address
             bridge.environment["BRIDGE_REDIS_URL"] = redis.url
+            bridge.environment["BRIDGE_KAFKA_BROKERS"] = broker.address
+            try await bridge.run(["topics"])
+            try await bridge.run(["generate", "--contacts", "40", "--events", "400", "--seed", "62"])
             // The stream path keeps its Redis connections; PostgreSQL is used by the endpoints alone.
             let (process, _, err) = try bridge.start(["run", "--stream"])
             defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }

@@ -22,12 +22,14 @@ struct PathPositions: Sendable {
         var totalLag: Int64 { lag.values.reduce(0, +) }
     }
 
-    /// The high watermark of every input partition.
+    /// The high watermark of every input partition: one metadata request for both inputs (it
+    /// lists every topic of the cluster, so it is not free), then their watermarks.
     func endOffsets() async throws -> [TopicPartition: Int64] {
         let admin = try await connections.kafkaAdmin()
-        let topics = connections.configuration.topics
-        var partitions: [TopicPartition] = []
-        for topic in topics.inputs { partitions += try await admin.partitions(of: topic) }
+        let counts = try await admin.metadata(timeout: .seconds(3)).topics
+        let partitions = connections.configuration.topics.inputs.flatMap { topic in
+            (0..<Int32(counts[topic] ?? 0)).map { TopicPartition(topic, $0) }
+        }
         return try await admin.watermarks(partitions, timeout: .seconds(3)).mapValues(\.high)
     }
 

@@ -10,6 +10,19 @@ SHELL := bash
 
 SWIFT ?= swift
 
+# A checkout whose services run on other ports (BRIDGE_PG_PORT, BRIDGE_REDIS_PORT,
+# BRIDGE_BROKER_PORT for scripts/services, e.g. a second clone beside the first) gives the
+# bridge and the tests the matching addresses, unless they are set already.
+ifdef BRIDGE_PG_PORT
+export BRIDGE_POSTGRES_URL ?= postgres://bridge:bridge@127.0.0.1:$(BRIDGE_PG_PORT)/bridge
+endif
+ifdef BRIDGE_REDIS_PORT
+export BRIDGE_REDIS_URL ?= redis://127.0.0.1:$(BRIDGE_REDIS_PORT)/0
+endif
+ifdef BRIDGE_BROKER_PORT
+export BRIDGE_KAFKA_BROKERS ?= 127.0.0.1:$(BRIDGE_BROKER_PORT)
+endif
+
 
 .PHONY: help bootstrap services build build-release test demo bench down status clean-data
 
@@ -48,5 +61,5 @@ bench: services build-release ## the path benchmarks (bridge bench paths), table
 down: ## stop the services (data is kept)
 	scripts/services down
 
-clean-data: down ## stop the services and delete their data and logs (keeps .bridge/venv)
-	rm -rf .bridge/pg .bridge/redis .bridge/cluster .bridge/logs .bridge/run
+clean-data: ## stop the services and delete their data and logs (keeps .bridge/venv)
+	scripts/services clean

@@ -7,8 +7,10 @@ struct BridgeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bridge",
         abstract: "Run a legacy SQL aggregation pipeline and its stream replacement side by side, prove they agree, and move traffic over.",
-        subcommands: [MigrateCommand.self, TopicsCommand.self, DoctorCommand.self, RunCommand.self,
-                      GenerateCommand.self, ExportCommand.self, CompareCommand.self, RolloutCommand.self, StreamCommand.self, DemoCommand.self, BenchCommand.self])
+        version: BridgeVersion.description,
+        subcommands: [MigrateCommand.self, TopicsCommand.self, DoctorCommand.self, ConfigCommand.self, RunCommand.self,
+                      GenerateCommand.self, ExportCommand.self, CompareCommand.self, RolloutCommand.self, StreamCommand.self,
+                      DemoCommand.self, BenchCommand.self])
 }
 
 /// Logs go to standard error so that commands whose output is data (`export`) stay clean.

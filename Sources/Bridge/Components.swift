@@ -19,6 +19,11 @@ struct Components {
     var shadowInterval: Duration = .seconds(30)
     var reportDirectory: URL?
 
+    /// The components by the names they report under (PathActivity), for `/readyz`.
+    var names: [String] {
+        [(legacy, "legacy"), (stream, "stream"), (router, "router"), (shadow, "shadow")].filter(\.0).map(\.1)
+    }
+
     func serviceGroup(configuration config: BridgeConfiguration, logger: Logger) async throws -> ServiceGroup {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         // Lets the router and the comparator tell that the paths of this process are done.
@@ -48,7 +53,7 @@ struct Components {
         // The HTTP server runs as long as the components do; with --exit-when-idle the run is a
         // batch job, which has no one to serve.
         if http && !exitWhenIdle {
-            add(try MonitoringServer.make(configuration: config, logger: logger), onSuccess: .gracefullyShutdownGroup)
+            add(try MonitoringServer.make(configuration: config, components: names, logger: logger), onSuccess: .gracefullyShutdownGroup)
         }
         return ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     }

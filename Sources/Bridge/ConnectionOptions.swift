@@ -18,6 +18,13 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customLong("http"), help: "host:port of the HTTP server (BRIDGE_HTTP).")
     var http: String?
 
+    /// The flags given on the command line (for `bridge config`'s sources).
+    var givenFlags: Set<String> {
+        let given: [(String, String?)] = [("--kafka-brokers", kafkaBrokers), ("--postgres-url", postgresURL), ("--redis-url", redisURL),
+                                          ("--topic-prefix", topicPrefix), ("--http", http)]
+        return Set(given.filter { $0.1 != nil }.map(\.0))
+    }
+
     func configuration() throws -> BridgeConfiguration {
         var config = try BridgeConfiguration.fromEnvironment()
         if let kafkaBrokers { config.kafkaBrokers = kafkaBrokers }

@@ -20,6 +20,11 @@ public struct BridgeConfiguration: Sendable {
     /// Partitions of the topics `bridge topics` creates.
     public var partitions: Int
     public var tuning: Tuning
+    /// Replicas of each partition of the topics `bridge topics` creates (1 suits the embedded
+    /// broker; a production cluster wants 3).
+    public var replicationFactor = 1
+    /// Topic settings `bridge topics` creates the topics with (BRIDGE_TOPIC_CONFIG).
+    public var topicConfigs: [TopicConfig] = []
 
     /// Consumer group names that differ from the defaults (`<prefix>stream`, `<prefix>legacy`,
     /// `<prefix>router`), from BRIDGE_STREAM_GROUP, BRIDGE_LEGACY_GROUP, BRIDGE_ROUTER_GROUP. The
@@ -51,6 +56,9 @@ public struct BridgeConfiguration: Sendable {
         public var sessionTimeoutMillis: Int = 10000
         /// Seconds between two rounds of `bridge run --shadow`.
         public var shadowIntervalSeconds: Int = 30
+        /// A consume loop silent for this long makes `/livez` fail. Far above the longest batch
+        /// (a legacy batch over a long history takes minutes), since failing it restarts the process.
+        public var livenessSeconds: Int = 600
         public init() {}
     }
 
@@ -107,6 +115,9 @@ public struct BridgeConfiguration: Sendable {
         config.groupOverrides.router = value("BRIDGE_ROUTER_GROUP")
         if let n = try int("BRIDGE_SESSION_TIMEOUT_MS", 1000...300_000) { config.tuning.sessionTimeoutMillis = n }
         if let n = try int("BRIDGE_SHADOW_INTERVAL_SECONDS", 1...86_400) { config.tuning.shadowIntervalSeconds = n }
+        if let n = try int("BRIDGE_LIVENESS_SECONDS", 10...86_400) { config.tuning.livenessSeconds = n }
+        if let n = try int("BRIDGE_REPLICATION_FACTOR", 1...32_767) { config.replicationFactor = n }
+        if let v = value("BRIDGE_TOPIC_CONFIG") { config.topicConfigs = try TopicConfig.parseList(v, variable: "BRIDGE_TOPIC_CONFIG") }
         return config
     }
 

@@ -1,5 +1,6 @@
 import BridgeModel
 import KafkaClient
+import Metrics
 
 /// Publishes rejected records to `bridge.dead-letter` with the path that rejected them.
 public struct DeadLetterPublisher: Sendable {
@@ -31,5 +32,11 @@ public struct DeadLetterPublisher: Sendable {
 
     public func publish(_ rejected: [(KafkaRecord, Rejection)]) async throws {
         try await producer.send(rejected.map { record(for: $0.0, reason: $0.1.reason) })
+    }
+
+    /// Counts dead letters this path's producer had acknowledged, in `bridge_dead_letters_total`,
+    /// for a caller that sends them itself (the legacy path's outbox relay).
+    public func countPublished(_ count: Int) {
+        Counter(label: "bridge_dead_letters_total", dimensions: [("path", path)]).increment(by: count)
     }
 }

@@ -53,6 +53,7 @@ public struct InputLoop: Service {
             options: .init(groupId: groupId, topics: configuration.topics.inputs,
                            startOffsets: { try processor.startOffsets(for: $0) },
                            onRebalance: { event in
+                               PathActivity.shared.rebalanced(path, event)
                                logger.info("\(path): partitions \(event.kind.rawValue)",
                                            metadata: ["partitions": "\(event.partitions.map(\.description).joined(separator: ","))",
                                                       "start": "\(event.startOffsets.sorted { $0.key < $1.key }.map { "\($0.key)@\($0.value)" }.joined(separator: ","))"])
@@ -63,7 +64,7 @@ public struct InputLoop: Service {
         let batchDuration = Metrics.Timer(label: "bridge_batch_duration_seconds", dimensions: [("path", path)], preferredDisplayUnit: .seconds)
         let commitFailures = Counter(label: "bridge_commit_failures_total", dimensions: [("path", path)])
         var applied = 0
-        PathActivity.shared.started(path)
+        PathActivity.shared.started(path, reporting: [.polls, .assignments])
         // Every input partition: "idle" means all of them are consumed to their end, not just
         // the ones this member happens to own while a killed predecessor still holds the rest.
         var inputPartitions: Set<TopicPartition> = []
@@ -76,6 +77,7 @@ public struct InputLoop: Service {
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 let batch = try await consumer.poll(maxRecords: configuration.tuning.batchSize,
                                                     maxWait: .milliseconds(configuration.tuning.batchWaitMillis))
+                PathActivity.shared.polled(path)
                 if batch.isEmpty {
                     if exitWhenIdle, isIdle(consumer, inputs: inputPartitions) { break }
                     continue
@@ -105,9 +107,11 @@ public struct InputLoop: Service {
         } catch {
             PathActivity.shared.failed(path, error)
             await consumer.close()
+            PathActivity.shared.stopped(path)
             throw error
         }
         await consumer.close()
+        PathActivity.shared.stopped(path)
         logger.info("\(path): stopped", metadata: ["records": "\(applied)"])
     }
 

@@ -15,6 +15,8 @@ public struct ShadowComparator: Sendable {
     public let redis: RedisClient
     public let topics: TopicNames
     public let settings: ComparatorSettings
+    /// Told what the round is doing as it moves on (`bridge compare` shows it on long rounds).
+    public var progress: @Sendable (String) -> Void = { _ in }
 
     public init(postgres: PostgresClient, redis: RedisClient, topics: TopicNames, settings: ComparatorSettings) {
         self.postgres = postgres
@@ -31,6 +33,7 @@ public struct ShadowComparator: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let startedAt = Self.now()
+        progress("reading both paths' offsets")
         let reading: Reading
         switch try await checksummedReading(verify: verify) {
         case .done(let r): reading = r
@@ -42,6 +45,7 @@ public struct ShadowComparator: Sendable {
             compareMillis: reading.compareMillis, method: reading.method, outcome: reading.merge.outcome,
             partitions: reading.states, legacyLag: reading.merge.cut.legacyLag, streamLag: reading.merge.cut.streamLag,
             graceSeconds: settings.graceSeconds, rules: settings.rules)
+        progress("storing the round")
         return try await RoundStore(postgres: postgres).save(round)
     }
 
@@ -79,6 +83,7 @@ public struct ShadowComparator: Sendable {
             return .notAtCut(reason: "paths at different offsets")
         }
 
+        progress("summing \(ContactDigest.bucketCount) key ranges on both stores")
         // Both sides concurrently, each on its own client thread.
         async let legacyRead = Self.timed { try await legacyExport.digestSums(verify: verify) { Self.sameOffsets($0, streamOffsets) } }
         async let streamRead = Self.timed { () -> [Int: Int64]? in
@@ -98,6 +103,7 @@ public struct ShadowComparator: Sendable {
 
         // Rows only of buckets whose sums differ, read again at the same offsets.
         let differing = Self.differingBuckets(legacySums.buckets.mapValues(\.sum), streamSums)
+        if !differing.isEmpty { progress("reading the rows of \(differing.count) key ranges that differ") }
         let drillStarted = clock.now
         async let legacyRows = legacyExport.contacts(inBuckets: differing, at: legacySums.appliedOffsets)
         async let streamRows = store.contacts(inBuckets: Set(differing))
@@ -106,6 +112,7 @@ public struct ShadowComparator: Sendable {
         if !differing.isEmpty, try await store.appliedOffsets() != streamOffsets { return .notAtCut(reason: "stream moved while read") }
         let drillMillis = Self.millis(clock.now - drillStarted)
 
+        progress("comparing")
         let compareStarted = clock.now
         let states = try await observedStates(legacy: legacySums.appliedOffsets, stream: streamOffsets, unsettled: [])
         var merge = RowMerge(cut: cut(states), rules: settings.rules, sampleLimit: settings.sampleLimit)
@@ -124,12 +131,14 @@ public struct ShadowComparator: Sendable {
     func fullReading(reason: String) async throws -> Reading {
         let legacyExport = LegacyExport(postgres: postgres)
         let store = StreamStore(redis: redis, prefix: topics.prefix)
+        progress("reading both stores whole (\(reason))")
         // Each store is read on its own client thread, so the two reads overlap.
         async let legacyRead = Self.timed { try await legacyExport.snapshot() }
         async let streamRead = Self.timed { try await StreamSnapshot.read(store) }
         let (legacy, legacyMillis) = try await legacyRead
         let (stream, streamMillis) = try await streamRead
 
+        progress("comparing \(legacy.contacts.count) legacy and \(stream.contacts.count) stream contacts")
         let clock = ContinuousClock()
         let compareStarted = clock.now
         let states = try await observedStates(legacy: legacy.appliedOffsets, stream: stream.appliedOffsets,

@@ -38,6 +38,9 @@ public struct ShadowService: Service {
         let redis = try await RedisClient(configuration: try configuration.redis(), name: "shadow-redis")
         defer { redis.close() }
         let comparator = ShadowComparator(postgres: postgres, redis: redis, topics: configuration.topics, settings: settings)
+        // Reports to /readyz like the paths do; it sleeps between rounds, so it reports no polls
+        // and /livez leaves it out.
+        PathActivity.shared.started("shadow")
         var rounds = 0
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             // With --exit-when-idle the last round runs once the paths of this process are done,
@@ -69,6 +72,7 @@ public struct ShadowService: Service {
                             dimensions: [("table", sample.table.rawValue), ("field", field.field)]).increment()
                 }
             }
+            PathActivity.shared.applied("shadow", records: round.outcome.comparedRows)
             var files: [URL] = []
             if let reportDirectory {
                 let html = try await ReportFormat.html.render(round, postgres: postgres)

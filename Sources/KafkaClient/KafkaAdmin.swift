@@ -22,6 +22,8 @@ public final class KafkaAdmin: @unchecked Sendable {
     public struct ClusterInfo: Sendable {
         public var brokers: [String]
         public var topics: [String: Int]   // name -> partition count
+        /// name -> the fewest replicas any of its partitions has (its replication factor).
+        public var replicas: [String: Int] = [:]
     }
 
     /// Metadata for all topics. A broker that cannot be reached within `timeout` gives
@@ -40,17 +42,23 @@ public final class KafkaAdmin: @unchecked Sendable {
             let m = md.pointee
             let brokers = (0..<Int(m.broker_cnt)).map { i in "\(String(cString: m.brokers[i].host)):\(m.brokers[i].port)" }
             var topics: [String: Int] = [:]
+            var replicas: [String: Int] = [:]
             for i in 0..<Int(m.topic_cnt) where m.topics[i].err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                topics[String(cString: m.topics[i].topic)] = Int(m.topics[i].partition_cnt)
+                let topic = m.topics[i]
+                let name = String(cString: topic.topic)
+                topics[name] = Int(topic.partition_cnt)
+                replicas[name] = (0..<Int(topic.partition_cnt)).map { Int(topic.partitions[$0].replica_cnt) }.min()
             }
-            return ClusterInfo(brokers: brokers, topics: topics)
+            return ClusterInfo(brokers: brokers, topics: topics, replicas: replicas)
         }
     }
 
-    /// Creates the topics that do not exist yet; existing topics are left as they are.
-    /// Returns the names it created.
+    /// Creates the topics that do not exist yet, each with its settings from `configs` (topic
+    /// name -> setting -> value); existing topics are left as they are. Returns the names it
+    /// created.
     @discardableResult
     public func createTopics(_ names: [String], partitions: Int, replicationFactor: Int = 1,
+                             configs: [String: [String: String]] = [:],
                              timeout: Duration = .seconds(15)) async throws -> [String] {
         let existing = try await metadata().topics
         let missing = names.filter { existing[$0] == nil }
@@ -66,6 +74,10 @@ public final class KafkaAdmin: @unchecked Sendable {
                     throw KafkaError(code: -1, message: cString(errstr), operation: "create topic \(name)")
                 }
                 newTopics.append(t)
+                for (setting, value) in (configs[name] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                    let err = rd_kafka_NewTopic_set_config(t, setting, value)
+                    guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, operation: "create topic \(name) with \(setting)") }
+                }
             }
             try Self.adminRequest(handle.pointer, RD_KAFKA_ADMIN_OP_CREATETOPICS, "create topics", timeoutMillis: ms) { options, queue in
                 newTopics.withUnsafeMutableBufferPointer { rd_kafka_CreateTopics(handle.pointer, $0.baseAddress, $0.count, options, queue) }
@@ -90,6 +102,47 @@ public final class KafkaAdmin: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(100))
         }
         return missing
+    }
+
+    /// The settings the broker reports for each named topic (setting -> value, defaults
+    /// included; sensitive values as the broker gives them, usually absent). A topic that does
+    /// not exist is left out.
+    public func topicConfigs(_ names: [String], timeout: Duration = .seconds(10)) async throws -> [String: [String: String]] {
+        if names.isEmpty { return [:] }
+        let handle = SendableHandle(self.handle)
+        let ms = Int32(clamping: timeout.inMilliseconds)
+        return try await onOwnThread("kafka-describe-configs") {
+            var resources: [OpaquePointer?] = names.map { rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, $0) }
+            defer { resources.forEach { rd_kafka_ConfigResource_destroy($0) } }
+            var found: [String: [String: String]] = [:]
+            try Self.adminRequest(handle.pointer, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, "describe topic configs", timeoutMillis: ms) { options, queue in
+                resources.withUnsafeMutableBufferPointer { rd_kafka_DescribeConfigs(handle.pointer, $0.baseAddress, $0.count, options, queue) }
+            } results: { event in
+                let result = rd_kafka_event_DescribeConfigs_result(event)
+                var count = 0
+                guard let described = rd_kafka_DescribeConfigs_result_resources(result, &count) else { return }
+                for i in 0..<count {
+                    let resource = described[i]
+                    let name = String(cString: rd_kafka_ConfigResource_name(resource))
+                    let err = rd_kafka_ConfigResource_error(resource)
+                    if err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART { continue }
+                    guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                        let message = rd_kafka_ConfigResource_error_string(resource).map { String(cString: $0) } ?? String(cString: rd_kafka_err2str(err))
+                        throw KafkaError(code: err.rawValue, message: message, operation: "describe configs of topic \(name)")
+                    }
+                    var entryCount = 0
+                    var settings: [String: String] = [:]
+                    if let entries = rd_kafka_ConfigResource_configs(resource, &entryCount) {
+                        for j in 0..<entryCount {
+                            guard let value = rd_kafka_ConfigEntry_value(entries[j]) else { continue }
+                            settings[String(cString: rd_kafka_ConfigEntry_name(entries[j]))] = String(cString: value)
+                        }
+                    }
+                    found[name] = settings
+                }
+            }
+            return found
+        }
     }
 
     /// All partitions of a topic (empty when the topic does not exist).

@@ -100,6 +100,7 @@ public struct OutboxRelay: Sendable {
         if chunk.isEmpty { return 0 }
         let publisher = deadLetters
         try await producer.send(chunk.map { publisher.record(for: $0.record, reason: $0.reason) })
+        publisher.countPublished(chunk.count)
         try await markPublished(table: "legacy.dead_letter_outbox", ids: chunk.map(\.id))
         return chunk.count
     }

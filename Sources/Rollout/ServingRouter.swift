@@ -63,9 +63,12 @@ public struct ServingRouter: Service {
             configuration: configuration.kafka,
             options: .init(groupId: configuration.routerGroup, topics: [topics.contactSummaryLegacy, topics.contactSummaryStream],
                            onRebalance: { event in
+                               PathActivity.shared.rebalanced("router", event)
                                logger.info("router: partitions \(event.kind.rawValue)",
                                            metadata: ["partitions": "\(event.partitions.map(\.description).joined(separator: ","))"])
                            }))
+        // Reports to /readyz and /livez like the paths do (PathActivity).
+        PathActivity.shared.started("router", reporting: [.polls, .assignments])
         do {
             var inputPartitions: Set<TopicPartition> = []
             if exitWhenIdle {
@@ -91,6 +94,7 @@ public struct ServingRouter: Service {
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 let batch = try await consumer.poll(maxRecords: configuration.tuning.batchSize,
                                                     maxWait: .milliseconds(min(100, refreshInterval.inMilliseconds)))
+                PathActivity.shared.polled("router")
                 if ContinuousClock.now - readAt >= refreshInterval {
                     let latest = try await retrying { try await rollout.position() }
                     readAt = ContinuousClock.now
@@ -125,6 +129,7 @@ public struct ServingRouter: Service {
                 }
                 idleSince = nil
                 forwarded += try await retrying { try await forward(batch, position: position, metrics: metrics) }
+                PathActivity.shared.applied("router", records: batch.count)
                 var next: [TopicPartition: Int64] = [:]
                 for record in batch { next[record.topicPartition] = max(next[record.topicPartition] ?? 0, record.offset + 1) }
                 do {
@@ -137,10 +142,13 @@ public struct ServingRouter: Service {
             }
             await consumer.close()
             await closeClients()
+            PathActivity.shared.stopped("router")
             logger.info("router: stopped", metadata: ["forwarded": "\(forwarded)", "position": "\(position)"])
         } catch {
+            PathActivity.shared.failed("router", error)
             await consumer.close()
             await closeClients()
+            PathActivity.shared.stopped("router")
             throw error
         }
     }
@@ -154,7 +162,11 @@ public struct ServingRouter: Service {
         while served != [position] {
             served.insert(position)
             try await store.save(served)
-            let outcome = try await republisher.republish(served: served, target: position) { try await rollout.position() }
+            // A walk over every key can take minutes: each chunk counts as the loop coming round.
+            let outcome = try await republisher.republish(served: served, target: position) {
+                PathActivity.shared.polled("router")
+                return try await rollout.position()
+            }
             switch outcome {
             case .completed(let legacy, let stream):
                 metrics.republished(legacy: legacy, stream: stream)

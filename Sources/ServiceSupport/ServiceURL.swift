@@ -100,8 +100,26 @@ public struct ServiceURL: Sendable, Equatable {
     }
 
     /// The URL with any password replaced by `***`: the only form of a URL that may reach a log
-    /// line, an error, a status page or a report.
+    /// line, an error, a status page or a report. Passwords in the user information and in
+    /// libpq's `password` and `sslpassword` query parameters are both replaced.
     public static func redact(_ raw: String) -> String {
+        redactUserInfo(redactQuery(raw))
+    }
+
+    /// Query parameters that carry secrets (libpq accepts the password as one).
+    static let secretParameters: Set<String> = ["password", "sslpassword"]
+
+    private static func redactQuery(_ raw: String) -> String {
+        guard let question = raw.firstIndex(of: "?") else { return raw }
+        let query = raw[raw.index(after: question)...]
+        let redacted = query.split(separator: "&", omittingEmptySubsequences: false).map { item -> String in
+            guard let equals = item.firstIndex(of: "="), secretParameters.contains(item[..<equals].lowercased()) else { return String(item) }
+            return item[...equals] + "***"
+        }
+        return String(raw[...question]) + redacted.joined(separator: "&")
+    }
+
+    private static func redactUserInfo(_ raw: String) -> String {
         guard let schemeEnd = raw.range(of: "://") else { return raw }
         let afterScheme = raw[schemeEnd.upperBound...]
         let authorityEnd = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? afterScheme.endIndex

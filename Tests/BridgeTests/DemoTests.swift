@@ -9,6 +9,13 @@ import Testing
             let reports = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(env.prefix)")
             let output = try await env.bridge.run(["demo", "--contacts", "200", "--events", "3000", "--seed", "5", "--report-dir", reports.path])
             let lines = output.split(separator: "\n").map(String.init)
+            // Step 3 shows each path's rate, what it has left and the time that leaves (a line
+            // every few seconds when, as here, the output is not a terminal), then a summary.
+            let step3 = lines.drop { !$0.hasPrefix("== 3.") }.prefix { !$0.hasPrefix("== 4.") }
+            #expect(step3.contains { $0.contains("legacy ") && ($0.contains("records/s") || $0.contains("joining its consumer group")) && $0.contains(" | stream ") },
+                    "\(step3)")
+            #expect(step3.contains { $0.contains("done in ") && $0.contains("legacy ") && $0.contains(" records in ") && $0.contains("records/s)") },
+                    "\(step3)")
             // A clean round first, then the injected discrepancy found and named, then clean again.
             let rounds = lines.filter { $0.contains("round ") && $0.contains("compared") }
             #expect(rounds.first?.contains(": clean") == true, "\(rounds)")

@@ -7,6 +7,10 @@ import Testing
         #expect(ServiceURL.redact("redis://:pw@h:1/0") == "redis://:***@h:1/0")
         #expect(ServiceURL.redact("redis://h:1/0") == "redis://h:1/0")
         #expect(ServiceURL.redact("postgres://user@h/db?x=a@b") == "postgres://user@h/db?x=a@b")
+        // libpq also takes passwords as query parameters.
+        #expect(ServiceURL.redact("postgres://u@h/db?sslmode=require&password=pw1&sslpassword=pw2")
+                == "postgres://u@h/db?sslmode=require&password=***&sslpassword=***")
+        #expect(ServiceURL.redact("postgres://u:a@h/db?PASSWORD=b") == "postgres://u:***@h/db?PASSWORD=***")
     }
 
     @Test func parsesTheParts() throws {

@@ -27,19 +27,20 @@ struct DemoStory {
         defer { postgres.close() }
         let applied = try await Migrator(directory: Migrator.defaultDirectory()).apply(using: postgres)
         say(applied.isEmpty ? "migrations up to date" : "applied migrations \(applied.joined(separator: ", "))")
-        let created = try await KafkaAdmin(configuration: config.kafka).createTopics(config.topics.all, partitions: config.partitions)
+        let topics = try await TopicProvisioner(admin: try KafkaAdmin(configuration: config.kafka), configuration: config).create()
+        let created = topics.filter(\.created)
         say(created.isEmpty ? "topics exist" : "created \(created.count) topics with \(config.partitions) partitions")
 
         step("2. A workload: \(contacts) contacts, \(events) message events (seed \(seed)) — duplicates, ties, time zones, ~1% malformed")
         let producer = try KafkaProducer(configuration: config.kafka)
-        try await WorkloadProducer(producer: producer, topics: config.topics)
+        let produced = try await WorkloadProducer(producer: producer, topics: config.topics)
             .produce(WorkloadGenerator(contacts: contacts, events: events, seed: seed)) { sent, total, rate in
                 say(String(format: "produced %d/%d records (%.0f records/s)", sent, total, rate))
             }
         await producer.close()
 
         step("3. Both paths and the serving router, side by side, until the input is consumed")
-        try await runWithProgress(Components(legacy: true, stream: true, router: true, exitWhenIdle: true))
+        try await runWithProgress(Components(legacy: true, stream: true, router: true, exitWhenIdle: true), expected: produced)
 
         step("4. Shadow comparison at a consistent cut")
         let redis = try await RedisClient(configuration: try config.redis(), name: "demo-redis")
@@ -95,20 +96,35 @@ struct DemoStory {
         say("next: `bridge rollout status`, `bridge rollout advance` to cut over, `bridge rollout rollback` at any moment")
     }
 
-    /// Runs components to idle, printing each path's progress every two seconds.
-    private func runWithProgress(_ components: Components) async throws {
+    /// Runs components to idle, showing each path's rate, what it has left and the time that
+    /// leaves: one line rewritten in place on a terminal, a line every few seconds elsewhere.
+    /// `expected`: the input records this run has to consume.
+    private func runWithProgress(_ components: Components, expected: Int) async throws {
         let group = try await components.serviceGroup(configuration: configuration, logger: logger)
+        let connections = ServiceConnections(configuration: configuration)
+        let line = ProgressLine.standardOutput(every: .seconds(3))
+        let started = Date()
         let reporter = Task {
+            var progress = PathProgress(positions: PathPositions(connections: connections), expected: expected)
             while !Task.isCancelled {
-                try await Task.sleep(for: .seconds(2))
-                let line = PathActivity.shared.snapshots.map { "\($0.path) \($0.records) records" }.joined(separator: ", ")
-                if !line.isEmpty { say(line) }
+                try await Task.sleep(for: .seconds(1))
+                let text = await progress.line()
+                if !text.isEmpty && !Task.isCancelled { line.update("   " + text) }
             }
         }
         defer { reporter.cancel() }
         try await group.run()
-        let line = PathActivity.shared.snapshots.map { "\($0.path) \($0.records) records" }.joined(separator: ", ")
-        say("done: \(line)")
+        reporter.cancel()
+        _ = await reporter.result
+        line.finish()
+        await connections.close()
+        // Each path's own time, from its start to its stop (joining its group included).
+        let summary = PathActivity.shared.snapshots.filter { ProbeRules.paths.contains($0.path) }.map { path in
+            let seconds = max((path.stoppedAt ?? Date()).timeIntervalSince(path.startedAt), 0.001)
+            return "\(path.path) \(PathProgress.grouped(path.records)) records in \(PathProgress.duration(seconds))"
+                + " (\(PathProgress.grouped(Int(Double(path.records) / seconds))) records/s)"
+        }
+        say("done in \(PathProgress.duration(Date().timeIntervalSince(started))): \(summary.joined(separator: ", ")), joining the groups included")
     }
 
     private func pickContact(_ postgres: PostgresClient) async throws -> String {

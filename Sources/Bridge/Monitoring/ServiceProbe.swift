@@ -5,8 +5,9 @@ import PostgresClient
 import RedisClient
 import ServiceSupport
 
-/// Reachability of the three services, each with a short timeout, as `/healthz`, `/status`
-/// and `bridge doctor` report it.
+/// Reachability of the three services, each with a short timeout, as `/healthz`, `/readyz`,
+/// `/status` and `bridge doctor` report it. Probes through the given connections, which
+/// `bridge run` keeps for its whole life (see `ServiceConnections`).
 struct ServiceProbe: Sendable {
     struct Result: Sendable {
         var service: String
@@ -16,7 +17,8 @@ struct ServiceProbe: Sendable {
         var latency: Duration?
     }
 
-    let configuration: BridgeConfiguration
+    let connections: ServiceConnections
+    var configuration: BridgeConfiguration { connections.configuration }
 
     func probeAll() async -> [Result] {
         async let postgres = probePostgres()
@@ -28,8 +30,7 @@ struct ServiceProbe: Sendable {
     func probePostgres() async -> Result {
         let address = (try? ServiceURL(parsing: configuration.postgresURL).address(defaultPort: 5432)) ?? ServiceURL.redact(configuration.postgresURL)
         do {
-            let client = try await PostgresClient(url: configuration.postgresURL)
-            defer { client.close() }
+            let client = try await connections.postgresClient()
             let start = ContinuousClock.now
             let version = try await client.query("SHOW server_version")[0].string(0)
             let elapsed = ContinuousClock.now - start
@@ -44,8 +45,7 @@ struct ServiceProbe: Sendable {
     func probeRedis() async -> Result {
         let address = (try? configuration.redis().address) ?? ServiceURL.redact(configuration.redisURL)
         do {
-            let client = try await RedisClient(configuration: try RedisConfiguration(url: configuration.redisURL, timeoutSeconds: 3, reconnectAttempts: 0))
-            defer { client.close() }
+            let client = try await connections.redisClient()
             let start = ContinuousClock.now
             try await client.command(["PING"]).check()
             let elapsed = ContinuousClock.now - start
@@ -60,7 +60,7 @@ struct ServiceProbe: Sendable {
 
     func probeKafka() async -> Result {
         do {
-            let admin = try KafkaAdmin(configuration: configuration.kafka)
+            let admin = try await connections.kafkaAdmin()
             let start = ContinuousClock.now
             let info = try await admin.metadata(timeout: .seconds(3))
             let elapsed = ContinuousClock.now - start

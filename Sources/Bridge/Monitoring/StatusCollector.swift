@@ -2,66 +2,82 @@ import BridgeSupport
 import Comparator
 import Foundation
 import KafkaClient
-import LegacySQL
-import PostgresClient
-import RedisClient
 import Rollout
-import StreamAgg
 
 /// Builds a `StatusSnapshot` from the services themselves: each path's applied offsets from its
 /// own store (so a path running in another process shows up too), the inputs' end offsets from
-/// the broker, the rollout and recent comparison rounds from PostgreSQL.
-struct StatusCollector: Sendable {
-    let configuration: BridgeConfiguration
-    /// A path that applied nothing for this long while behind is reported as stuck.
-    var stuckAfter: TimeInterval = 60
+/// the broker, the rollout and recent comparison rounds from PostgreSQL, and the verdicts of
+/// `ProbeRules`.
+///
+/// All of it through the process's long-lived `ServiceConnections`, never new connections per
+/// request, and requests that arrive while a collection is running share it: a burst of
+/// scrapes and probes costs the services one round of queries.
+actor StatusCollector {
+    let connections: ServiceConnections
+    /// The components this process runs, whose readiness `/readyz` reports.
+    let components: [String]
+    let rules: ProbeRules
+    private var running: Task<StatusSnapshot, Never>?
+
+    init(connections: ServiceConnections, components: [String], rules: ProbeRules) {
+        self.connections = connections
+        self.components = components
+        self.rules = rules
+    }
 
     func collect() async -> StatusSnapshot {
-        let services = await ServiceProbe(configuration: configuration).probeAll()
-        var problems = services.filter { !$0.ok }.map { "\($0.service) at \($0.address): \($0.detail)" }
+        if let running { return await running.value }
+        let gather = Gathering(connections: connections, components: components, rules: rules)
+        let task = Task { await gather.snapshot() }
+        running = task
+        let snapshot = await task.value
+        running = nil
+        return snapshot
+    }
+}
+
+/// One collection, off the actor so that the collector stays free to hand out `running`.
+private struct Gathering: Sendable {
+    let connections: ServiceConnections
+    let components: [String]
+    let rules: ProbeRules
+
+    func snapshot() async -> StatusSnapshot {
+        let configuration = connections.configuration
+        let services = await ServiceProbe(connections: connections).probeAll()
         let up = Dictionary(uniqueKeysWithValues: services.map { ($0.service, $0.ok) })
+        let positions = PathPositions(connections: connections)
 
-        let postgres = up["postgresql"] == true ? try? await PostgresClient(url: configuration.postgresURL) : nil
-        defer { postgres?.close() }
-        let redis = up["redis"] == true
-            ? try? await RedisClient(configuration: try RedisConfiguration(url: configuration.redisURL, timeoutSeconds: 3, reconnectAttempts: 0))
-            : nil
-        defer { redis?.close() }
-
-        let ends = up["kafka"] == true ? (try? await endOffsets()) ?? [:] : [:]
+        let ends = up["kafka"] == true ? (try? await positions.endOffsets()) ?? [:] : [:]
         var applied: [String: [TopicPartition: Int64]] = [:]
-        if let postgres { applied["legacy"] = try? await LegacyExport(postgres: postgres).appliedOffsets() }
-        if let redis { applied["stream"] = try? await StreamStore(redis: redis, prefix: configuration.topicPrefix).appliedOffsets() }
+        if up["postgresql"] == true { applied["legacy"] = try? await positions.applied("legacy") }
+        if up["redis"] == true { applied["stream"] = try? await positions.applied("stream") }
 
-        let activity = Dictionary(uniqueKeysWithValues: PathActivity.shared.snapshots.map { ($0.path, $0) })
+        let activity = PathActivity.shared.snapshots
+        let byName = Dictionary(activity.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         var paths: [StatusSnapshot.Path] = []
-        for name in ["legacy", "stream"] {
-            let offsets = applied[name] ?? [:]
+        var lags: [String: Int64] = [:]
+        for name in ProbeRules.paths {
+            let progress = PathPositions.Progress(ends: ends, applied: applied[name] ?? [:])
+            let lag = progress.lag
             let partitions = ends.keys.sorted().map { tp in
-                let end = ends[tp] ?? 0
-                return StatusSnapshot.PartitionProgress(partition: tp.description, applied: offsets[tp], end: end,
-                                                        lag: max(0, end - (offsets[tp] ?? 0)))
+                StatusSnapshot.PartitionProgress(partition: tp.description, applied: progress.applied[tp], end: ends[tp] ?? 0,
+                                                 lag: lag[tp] ?? 0)
             }
-            let lag = partitions.reduce(0) { $0 + $1.lag }
-            let here = activity[name]
+            lags[name] = progress.totalLag
+            let here = byName[name]
             paths.append(.init(path: name, runningHere: here != nil, records: here?.records, lastBatchAt: here?.lastBatchAt,
-                               lastError: here?.lastError, lagTotal: lag, partitions: partitions))
-            if let here {
-                let quietSince = here.lastBatchAt ?? here.startedAt
-                if lag > 0 && Date().timeIntervalSince(quietSince) > stuckAfter {
-                    problems.append("\(name) path is stuck: \(lag) records behind and nothing applied for \(Int(Date().timeIntervalSince(quietSince))) s")
-                }
-                // An error the path has since recovered from (a batch applied after it, e.g. once
-                // PostgreSQL was back) no longer makes it unhealthy; /status still shows it.
-                if let at = here.lastErrorAt, let error = here.lastError, Date().timeIntervalSince(at) < stuckAfter,
-                   at > (here.lastBatchAt ?? .distantPast) {
-                    problems.append("\(name) path failed: \(error)")
-                }
-            }
+                               lastError: here?.lastError, lagTotal: progress.totalLag, partitions: partitions))
         }
+
+        let now = Date()
+        let states = services.map { ProbeRules.ServiceState(service: $0.service, address: $0.address, ok: $0.ok, detail: $0.detail) }
+        let problems = rules.health(services: states, lags: lags, activity: activity, now: now)
+        let readiness = rules.readiness(components: components, services: states, lags: lags, activity: activity, now: now)
+
         var rollout: RolloutStatus?
         var rounds: [StatusSnapshot.Round] = []
-        if let postgres {
+        if up["postgresql"] == true, let postgres = try? await connections.postgresClient() {
             if let gate = try? RolloutGate.fromEnvironment() {
                 rollout = try? await RolloutStore(postgres: postgres).status(gate: gate)
             }
@@ -70,17 +86,11 @@ struct StatusCollector: Sendable {
                       mismatchRate: $0.mismatchRate, legacyLag: $0.legacyLag, streamLag: $0.streamLag)
             }
         }
-        return StatusSnapshot(generatedAt: Date(), healthy: problems.isEmpty, problems: problems,
+        return StatusSnapshot(generatedAt: now, healthy: problems.isEmpty, problems: problems,
+                              ready: readiness.ready, readinessProblems: readiness.problems, componentsReady: readiness.components,
                               configuration: Dictionary(uniqueKeysWithValues: configuration.redactedSummary),
                               services: services.map { .init(service: $0.service, address: $0.address, ok: $0.ok, detail: $0.detail,
                                                              latencyMs: $0.latency.map { $0.inSeconds * 1000 }) },
                               paths: paths, rollout: rollout, rounds: rounds)
-    }
-
-    private func endOffsets() async throws -> [TopicPartition: Int64] {
-        let admin = try KafkaAdmin(configuration: configuration.kafka)
-        var partitions: [TopicPartition] = []
-        for topic in configuration.topics.inputs { partitions += try await admin.partitions(of: topic) }
-        return try await admin.watermarks(partitions, timeout: .seconds(3)).mapValues(\.high)
     }
 }

@@ -20,10 +20,14 @@ enum StatusPage {
         </style></head><body>
         <h1>SQL-to-stream bridge</h1>
         <p class="banner \(s.healthy ? "ok" : "bad")">\(s.healthy ? "healthy" : "unhealthy")</p>
+        <p class="banner \(s.ready ? "ok" : "bad")">\(s.ready ? "ready" : "not ready")</p>
         <p>generated \(escape(date(s.generatedAt)))</p>
         """
         if !s.problems.isEmpty {
             html += "<h2>Problems</h2><ul>" + s.problems.map { "<li class=\"bad\">\(escape($0))</li>" }.joined() + "</ul>"
+        }
+        if !s.readinessProblems.isEmpty {
+            html += "<h2>Not ready (this process)</h2><ul>" + s.readinessProblems.map { "<li class=\"bad\">\(escape($0))</li>" }.joined() + "</ul>"
         }
         html += "<h2>Rollout</h2>"
         if let r = s.rollout {
@@ -45,7 +49,7 @@ enum StatusPage {
         for v in s.services {
             html += "<tr><td>\(escape(v.service))</td><td>\(escape(v.address))</td><td class=\"\(v.ok ? "ok" : "bad")\">\(v.ok ? "up" : "down")</td><td>\(escape(v.detail))</td></tr>"
         }
-        html += "</table><p><a href=\"/status\">/status</a> · <a href=\"/metrics\">/metrics</a> · <a href=\"/healthz\">/healthz</a></p></body></html>\n"
+        html += "</table><p><a href=\"/status\">/status</a> · <a href=\"/metrics\">/metrics</a> · <a href=\"/healthz\">/healthz</a> · <a href=\"/readyz\">/readyz</a> · <a href=\"/livez\">/livez</a></p></body></html>\n"
         return html
     }
 

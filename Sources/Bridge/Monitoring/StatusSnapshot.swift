@@ -1,7 +1,7 @@
 import Foundation
 import Rollout
 
-/// Everything `/status` reports, and what the status page and `/healthz` are made from.
+/// Everything `/status` reports, and what the status page, `/healthz` and `/readyz` are made from.
 struct StatusSnapshot: Codable, Sendable {
     struct Service: Codable, Sendable {
         var service: String
@@ -40,8 +40,14 @@ struct StatusSnapshot: Codable, Sendable {
     }
 
     var generatedAt: Date
+    /// `/healthz`: the bridge as a whole works (ProbeRules.health).
     var healthy: Bool
     var problems: [String]
+    /// `/readyz`: every component of this process is connected and making progress.
+    var ready: Bool
+    var readinessProblems: [String]
+    /// Each component this process runs, and whether it is ready.
+    var componentsReady: [String: Bool]
     var configuration: [String: String]
     var services: [Service]
     var paths: [Path]

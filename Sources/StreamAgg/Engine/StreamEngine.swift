@@ -36,7 +36,9 @@ public struct StreamEngine: Service {
     }
 
     public func run() async throws {
-        PathActivity.shared.started("stream")
+        // Judged by /livez on its polls and by /readyz on its assignments, like the legacy path.
+        PathActivity.shared.started("stream", reporting: [.polls, .assignments])
+        defer { PathActivity.shared.stopped("stream") }
         let redisConfiguration = try configuration.redis()
         let clients = try await EngineClients.connect(redis: redisConfiguration, kafka: configuration.kafka)
         defer { clients.close() }
@@ -139,6 +141,7 @@ final class EngineRun: Sendable {
                            onRebalance: { [logger] event in
                                logger.info("stream: partitions \(event.kind.rawValue)",
                                            metadata: ["partitions": "\(event.partitions.map(\.description).joined(separator: ","))"])
+                               PathActivity.shared.rebalanced("stream", event)
                            },
                            properties: ["partition.assignment.strategy": "range"]))
         do {
@@ -174,6 +177,7 @@ final class EngineRun: Sendable {
                 while !Task.isShuttingDownGracefully && !Task.isCancelled {
                     let records = try await consumer.poll(maxRecords: tuning.batchSize, maxWait: .milliseconds(tuning.batchWaitMillis),
                                                           maxAge: .milliseconds(tuning.batchMaxAgeMillis))
+                    PathActivity.shared.polled("stream")
                     if records.isEmpty {
                         if exitWhenIdle && isIdle(consumer, inputs: inputs) { return }
                         continue

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Byte-wise (UTF-8) identity and order for strings.
 ///
 /// Swift's `String` `==`, `<` and hashing follow Unicode canonical equivalence, so "é" (U+00E9)
@@ -37,8 +43,9 @@ public enum ByteString {
 
     public static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
         let n = min(a.count, b.count)
-        for i in 0..<n where a[i] != b[i] {
-            return a[i] < b[i] ? -1 : 1
+        if n > 0, let pa = a.baseAddress, let pb = b.baseAddress {
+            let c = memcmp(pa, pb, n)
+            if c != 0 { return c < 0 ? -1 : 1 }
         }
         return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
     }

@@ -98,7 +98,7 @@ final class BatchFolder {
         var allDays: Set<CampusDayKey> = []
         for slice in slices {
             let partition = partitions[slice.partition]!
-            let missing = slice.contactIds.filter { partition.rows[ByteKey($0)] == nil }
+            let missing = slice.contacts.filter { partition.rows[$0.key] == nil }.map(\.key.string)
             if !missing.isEmpty {
                 requests.append(.command([Array("HMGET".utf8), Array(partition.keys.rows.utf8)] + missing.map { Array($0.utf8) }))
                 pending.append(.rows(slice.partition, missing))
@@ -148,20 +148,26 @@ final class BatchFolder {
     /// flight added are known already.
     static func questions(_ slice: PartitionSlice, partition: OwnedPartition) -> [SeenMember] {
         var questions: Set<SeenMember> = []
-        for entry in slice.entries {
-            guard case .event(let event) = entry.record, let members = entry.members else { continue }
-            questions.insert(members.event)
-            let cached = partition.rows[ByteKey(event.contactId)]
-            let aggregate = cached?.value?.aggregate
-            if let campaign = event.campaignId, event.kind == .sent,
-               cached == nil || (aggregate?.campaignIds.spilled == true && !aggregate!.campaignIds.contains(ByteKey(campaign))) {
-                questions.insert(.campaign(contact: event.contactId, campaignId: campaign))
-            }
-            if cached == nil || (aggregate?.activeDays.spilled == true && !aggregate!.activeDays.contains(members.activeDay)) {
-                questions.insert(.active(contact: event.contactId, day: members.activeDay))
+        for contact in slice.contacts {
+            let cached = partition.rows[contact.key]
+            let memo = cached?.value?.aggregate
+            // A cached row that never spilled settles campaigns and campus-days by itself.
+            let askCampaigns = cached == nil || memo?.campaignIds.spilled == true
+            let askDays = cached == nil || memo?.activeDays.spilled == true
+            for i in contact.entries {
+                guard case .event(let event) = slice.entries[i].record, let members = slice.entries[i].members else { continue }
+                if !partition.isPending(members.event) { questions.insert(members.event) }
+                if askCampaigns, event.kind == .sent, let campaign = event.campaignId, memo?.campaignIds.contains(ByteKey(campaign)) != true {
+                    let member = SeenMember.campaign(contact: event.contactId, campaignId: campaign)
+                    if !partition.isPending(member) { questions.insert(member) }
+                }
+                if askDays, memo?.activeDays.contains(members.activeDay) != true {
+                    let member = SeenMember.active(contact: event.contactId, day: members.activeDay)
+                    if !partition.isPending(member) { questions.insert(member) }
+                }
             }
         }
-        return questions.filter { !partition.isPending($0) }
+        return Array(questions)
     }
 
     static func aggregate(_ reply: RedisReply, contactId: String) throws -> StoredAggregate? {
@@ -192,16 +198,6 @@ final class BatchFolder {
             added.contains(member) || present.contains(member) || partition.isPending(member)
         }
 
-        // Each contact's records in order (batch order is offset order within each topic), so
-        // that its aggregate is folded in one local value.
-        var order: [ByteKey] = []
-        var entriesOf: [ByteKey: [Int]] = [:]
-        for i in slice.entries.indices {
-            let key = ByteKey(slice.entries[i].record.contactId)
-            if entriesOf[key] == nil { order.append(key) }
-            entriesOf[key, default: []].append(i)
-        }
-
         var commit = PartitionCommit(keys: partition.keys, epoch: partition.epoch, before: partition.next, after: partition.next)
         for input in InputTopic.allCases {
             if let next = slice.next[input] { commit.after[input] = max(next, partition.next[input] ?? 0) }
@@ -210,7 +206,10 @@ final class BatchFolder {
         var duplicates = 0
         var published: [ContactSummaryRow] = []
         var sumsChanged = false
-        for key in order {
+        // Contact by contact, each folded in one local value (batch order is offset order
+        // within each topic).
+        for contact in slice.contacts {
+            let key = contact.key
             // The aggregate as the batch finds it (cached, read, or new), then as it leaves it.
             let start = partition.rows[key]?.value ?? (readRows[key] ?? nil)
             var aggregate = start?.aggregate ?? ContactAggregate()
@@ -221,7 +220,7 @@ final class BatchFolder {
             func known(_ inMemo: Bool, spilledBefore: Bool, _ member: SeenMember) -> Bool {
                 inMemo || (spilledBefore ? isKnown(member) : added.contains(member))
             }
-            for i in entriesOf[key]! {
+            for i in contact.entries {
                 switch slice.entries[i].record {
                 case .contact(let update):
                     _ = aggregate.apply(update, offset: slice.entries[i].offset)
@@ -259,14 +258,14 @@ final class BatchFolder {
                 partition.rows[key] = .init(value: start, batch: partition.rows[key]?.batch ?? 0)
                 continue
             }
-            let row = aggregate.row(contactId: key.string)
-            let oldRow = start.map { $0.aggregate.row(contactId: key.string) }
-            let digest = oldRow == row ? start!.digest : ContactDigest.digest(of: row)
+            let rowChanged = !(start.map { $0.aggregate.sameRow(as: aggregate) } ?? false)
+            let row = rowChanged ? aggregate.row(contactId: key.string) : nil
+            let digest = row.map(ContactDigest.digest(of:)) ?? start!.digest
             let bucket = start?.bucket ?? ContactDigest.bucket(of: key.string)
             let stored = StoredAggregate(aggregate: aggregate, digest: digest, bucket: bucket)
             partition.rows[key] = .init(value: stored, batch: batch)
             commit.rows.append((key.string, stored.encoded()))
-            if oldRow != row {
+            if let row {
                 partition.sums.replace(start?.digest ?? 0, by: digest, in: bucket)
                 sumsChanged = true
                 commit.outbox.contacts.append(key.string)

@@ -22,8 +22,18 @@ struct PartitionSlice: Sendable {
         var activeDay: ActiveDay
     }
 
+    /// One contact's entries of the slice, in order.
+    struct Contact: Sendable {
+        var key: ByteKey
+        var entries: [Int] = []
+    }
+
     let partition: Int32
     var entries: [Entry] = []
+    /// The slice's contacts in first-seen order, each with its entries: the fold and the reads
+    /// work contact by contact.
+    var contacts: [Contact] = []
+    private var contactIndex: [ByteKey: Int] = [:]
     var rejected: [(KafkaRecord, Rejection)] = []
     /// The next offset after this slice's last record, per input (valid or not).
     var next = NextOffsets()
@@ -55,16 +65,15 @@ struct PartitionSlice: Sendable {
                                        day: CampusDayKey(campusId: e.campusId, day: day),
                                        activeDay: ActiveDay(campusId: e.campusId, day: day.daysSinceEpoch))
             }
+            let key = ByteKey(input.contactId)
+            if let known = contactIndex[key] {
+                contacts[known].entries.append(entries.count)
+            } else {
+                contactIndex[key] = contacts.count
+                contacts.append(Contact(key: key, entries: [entries.count]))
+            }
             entries.append(Entry(topic: topic, offset: record.offset, timestampMillis: record.timestampMillis, record: input, members: members))
         }
-    }
-
-    /// The distinct contacts of the slice, first-seen order.
-    var contactIds: [String] {
-        var seen: Set<ByteKey> = []
-        var out: [String] = []
-        for entry in entries where seen.insert(ByteKey(entry.record.contactId)).inserted { out.append(entry.record.contactId) }
-        return out
     }
 
     var touchedDays: Set<CampusDayKey> {

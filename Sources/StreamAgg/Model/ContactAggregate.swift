@@ -88,6 +88,21 @@ struct ContactAggregate: Sendable, Equatable {
         firstEventAt = min(firstEventAt ?? at, at)
     }
 
+    /// Whether both give the same `contact_summary` row (what a batch publishes and digests),
+    /// without building the rows.
+    func sameRow(as other: ContactAggregate) -> Bool {
+        func optedOut(_ a: ContactAggregate) -> Bool { a.opt?.optedOut ?? a.contact?.optedOut ?? false }
+        guard sent == other.sent, delivered == other.delivered, failed == other.failed, replies == other.replies,
+              campaigns == other.campaigns, firstEventAt == other.firstEventAt, lastSentAt == other.lastSentAt,
+              lastReplyAt == other.lastReplyAt, optedOut(self) == optedOut(other) else { return false }
+        switch (contact, other.contact) {
+        case (nil, nil): return true
+        case let (a?, b?):
+            return ByteString.equal(a.campusId, b.campusId) && ByteString.equal(a.firstName, b.firstName) && ByteString.equal(a.phone, b.phone)
+        default: return false
+        }
+    }
+
     func row(contactId: String) -> ContactSummaryRow {
         ContactSummaryRow(
             contactId: contactId, campusId: contact?.campusId, firstName: contact?.firstName, phone: contact?.phone,

@@ -24,11 +24,20 @@ public enum ContactDigest {
         text.reserveCapacity(160)
         func part(_ s: String?) {
             guard let s else { text.append(UInt8(ascii: "-")); return }
-            text.append(contentsOf: String(s.utf8.count).utf8)
+            number(Int64(s.utf8.count))
             text.append(UInt8(ascii: ":"))
             text.append(contentsOf: s.utf8)
         }
-        func number(_ n: Int64) { text.append(contentsOf: String(n).utf8) }
+        func number(_ n: Int64) {
+            if n < 0 { text.append(UInt8(ascii: "-")) }
+            var magnitude = n.magnitude
+            let start = text.count
+            repeat {
+                text.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+                magnitude /= 10
+            } while magnitude > 0
+            text[start...].reverse()
+        }
         func time(_ t: Timestamp?) { if let t { number(t.millis) } else { text.append(UInt8(ascii: "-")) } }
         func comma() { text.append(UInt8(ascii: ",")) }
         part(row.contactId); comma(); part(row.campusId); comma(); part(row.firstName); comma(); part(row.phone); comma()

@@ -17,7 +17,8 @@ struct PathsReport {
     var table: String {
         var lines = ["| measurement | value | unit |", "| --- | ---: | --- |"]
         for row in rows {
-            let format = row.unit == "ratio" || row.unit == "s" ? (row.value < 10 ? "%.2f" : "%.1f") : "%.0f"
+            // Small figures keep two decimals: a per-record cost of 1.2 µs printed as "1" hides the change being measured.
+            let format = row.value < 10 ? "%.2f" : (row.value < 100 ? "%.1f" : "%.0f")
             lines.append("| \(row.name) | \(String(format: format, row.value)) | \(row.unit) |")
         }
         return lines.joined(separator: "\n")

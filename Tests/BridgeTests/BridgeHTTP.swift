@@ -6,7 +6,7 @@ struct BridgeHTTP {
     let port: Int
 
     /// A random port for BRIDGE_HTTP (the private servers of other tests use 20,000-29,999).
-    static func freshPort() -> Int { Int.random(in: 30_000...39_999) }
+    static func freshPort() -> Int { LoopbackPort.reserve() }
 
     var address: String { "127.0.0.1:\(port)" }
 

@@ -1,4 +1,5 @@
 import BridgeSupport
+import BridgeTestSupport
 import Foundation
 import KafkaClient
 
@@ -14,7 +15,7 @@ final class PrivateBroker: @unchecked Sendable {
     var address: String { "127.0.0.1:\(port)" }
 
     init() throws {
-        port = Int.random(in: 20_000...29_999)
+        port = LoopbackPort.reserve()
         logFile = URL(fileURLWithPath: "/tmp").appendingPathComponent("broker-fault-\(UUID().uuidString.prefix(8)).log")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
     }

@@ -1,3 +1,4 @@
+import BridgeTestSupport
 import Foundation
 
 /// A PostgreSQL server of one test's own (Debian's binaries, a fresh cluster in a temporary
@@ -32,7 +33,7 @@ final class PrivatePostgres: @unchecked Sendable {
     init() throws {
         guard Self.binaries != nil else { throw CommandFailed(command: "ls /usr/lib/postgresql/*/bin", status: 1, log: "no PostgreSQL binaries") }
         directory = URL(fileURLWithPath: "/tmp").appendingPathComponent("pg-fault-\(UUID().uuidString.prefix(8))")
-        port = Int.random(in: 20_000...29_999)
+        port = LoopbackPort.reserve()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // PostgreSQL refuses to run as root: as root, the postgres OS user owns and runs it.
         if getuid() == 0 { try Self.exec(["/usr/bin/chown", "postgres:", directory.path]) }

@@ -1,3 +1,4 @@
+import BridgeTestSupport
 import Foundation
 import RedisClient
 
@@ -17,7 +18,7 @@ final class PrivateRedis: @unchecked Sendable {
         self.password = password
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("redis-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        port = Int.random(in: 20_000...29_999)
+        port = LoopbackPort.reserve()
     }
 
     /// Starts the server on its data folder and waits until it answers PING.

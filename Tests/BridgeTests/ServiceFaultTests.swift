@@ -133,7 +133,7 @@ struct FaultRun {
         if let kafkaBrokers { configuration.kafkaBrokers = kafkaBrokers }
         if let redisURL { configuration.redisURL = redisURL }
         configuration.tuning.sessionTimeoutMillis = 6000
-        let port = Int.random(in: 30_000...39_999)
+        let port = LoopbackPort.reserve()
         let bridge = BridgeProcess(environment: [
             "BRIDGE_TOPIC_PREFIX": prefix,
             "BRIDGE_POSTGRES_URL": postgresURL,

@@ -106,7 +106,7 @@ import Testing
 /// A Prometheus server of one test's own: Debian's binary on a loopback port, with a scrape
 /// configuration written by the test (one target, scraped every second) and the given rules.
 final class PrivatePrometheus: @unchecked Sendable {
-    let port = Int.random(in: 40_000...44_999)
+    let port = LoopbackPort.reserve()
     let directory: URL
     private var process: Process?
 

@@ -43,11 +43,11 @@ import Testing
             var ports: [String: Int] = [:]
             var processes: [String: Process] = [:]
             var errors: [String: URL] = [:]
-            let base = Int.random(in: 40_000...48_000)
-            for (i, path) in pathNames.enumerated() {
+            for path in pathNames {
                 var bridge = env.bridge
-                ports[path] = base + i
-                bridge.environment["BRIDGE_HTTP"] = "127.0.0.1:\(base + i)"
+                let port = LoopbackPort.reserve()
+                ports[path] = port
+                bridge.environment["BRIDGE_HTTP"] = "127.0.0.1:\(port)"
                 let (process, _, err) = try bridge.start(["run", "--\(path)"])
                 processes[path] = process
                 errors[path] = err

@@ -166,7 +166,7 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-empty-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let port = Int.random(in: 20_000...29_999)
+        let port = LoopbackPort.reserve()
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         server.arguments = ["redis-server", "--port", String(port), "--bind", "127.0.0.1", "--dir", directory.path,

@@ -7,31 +7,28 @@ import Foundation
 /// thread stalls every task in the process, and the pool has only as many threads as cores.
 /// Because the thread is serial it also serialises access to a C handle that is not thread-safe.
 public final class DedicatedThread: @unchecked Sendable {
-    // Guarded by `condition`.
-    private let condition = NSCondition()
-    // A job is dropped as soon as it is taken: a finished job must not keep alive what its
-    // closure captured (a `ThreadConfined` captures itself, and with it its connection).
-    private var jobs: [(() -> Void)?] = []
-    private var head = 0
-    private var stopping = false
-    private var finished = false
+    // The thread holds the queue, never this object: a client dropped without `stop()` (a
+    // forgotten connection) then ends its thread from `deinit` instead of leaving it to wait on
+    // freed memory.
+    private let queue = JobQueue()
 
     public let name: String
 
     public init(name: String) {
         self.name = name
-        let thread = Thread { [unowned(unsafe) self] in self.loop() }
+        let queue = self.queue
+        let thread = Thread { queue.runJobs() }
         thread.name = name
         thread.start()
     }
 
+    deinit {
+        queue.finish(waitingForTheThread: false)
+    }
+
     /// Queues `job`; it runs on this thread after the jobs queued before it.
     public func submit(_ job: @escaping @Sendable () -> Void) {
-        condition.lock()
-        precondition(!stopping, "\(name): job submitted after stop()")
-        jobs.append(job)
-        condition.signal()
-        condition.unlock()
+        queue.submit(job, threadName: name)
     }
 
     /// Runs `body` on this thread and suspends the calling task (not a pool thread) until it ends.
@@ -58,14 +55,39 @@ public final class DedicatedThread: @unchecked Sendable {
 
     /// Lets the queued jobs finish, then ends the thread. Blocks until it has ended.
     public func stop() {
+        queue.finish(waitingForTheThread: true)
+    }
+}
+
+/// The jobs of one `DedicatedThread`, in submission order.
+private final class JobQueue: @unchecked Sendable {
+    // Guarded by `condition`.
+    private let condition = NSCondition()
+    // A job is dropped as soon as it is taken: a finished job must not keep alive what its
+    // closure captured (a `ThreadConfined` captures itself, and with it its connection).
+    private var jobs: [(() -> Void)?] = []
+    private var head = 0
+    private var stopping = false
+    private var finished = false
+
+    func submit(_ job: @escaping () -> Void, threadName: String) {
         condition.lock()
-        stopping = true
+        precondition(!stopping, "\(threadName): job submitted after stop()")
+        jobs.append(job)
         condition.signal()
-        while !finished { condition.wait() }
         condition.unlock()
     }
 
-    private func loop() {
+    func finish(waitingForTheThread wait: Bool) {
+        condition.lock()
+        stopping = true
+        condition.signal()
+        while wait && !finished { condition.wait() }
+        condition.unlock()
+    }
+
+    /// The thread's body: runs jobs until `finish` and an empty queue.
+    func runJobs() {
         while true {
             condition.lock()
             while head == jobs.count && !stopping { condition.wait() }

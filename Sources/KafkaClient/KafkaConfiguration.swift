@@ -9,7 +9,8 @@ public struct KafkaConfiguration: Sendable {
         self.properties = properties
     }
 
-    /// The first broker address, for one-line error messages.
+    /// The whole bootstrap list (`host:port[,host:port…]`) as the user gave it, for one-line
+    /// error messages: which of the brokers was tried first is librdkafka's choice.
     public var address: String { brokers }
 }
 

@@ -44,6 +44,11 @@ public struct KafkaError: ServiceError {
 
     public var description: String { "kafka \(operation) failed: \(message)" }
 
+    /// A call on a client after its `close()`.
+    static func closed(operation: String) -> KafkaError {
+        KafkaError(code: RD_KAFKA_RESP_ERR__DESTROY.rawValue, message: "the client is closed", operation: operation)
+    }
+
     public static let topicAlreadyExists = RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS.rawValue
     public static let messageTooLarge = RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE.rawValue
 }

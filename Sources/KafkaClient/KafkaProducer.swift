@@ -12,11 +12,16 @@ public final class KafkaProducer: @unchecked Sendable {
     let handle: OpaquePointer
     private let pollThread: Thread
     private let running = RunFlag()
+    private let users = HandleUsers()
     private let stopped = DispatchSemaphore(value: 0)
 
     /// Producer defaults tuned for throughput with ordering kept per partition; any property
     /// can be overridden through `configuration.properties` or `overrides`.
+    /// `partitioner`: murmur2 of the key, as the Java client does, so that records the bridge
+    /// produces (the generator's inputs, the keyed outputs) land where a Java producer would put
+    /// the same key; librdkafka's own default (`consistent_random`, CRC32) would not.
     public static let defaults: [String: String] = [
+        "partitioner": "murmur2_random",
         "enable.idempotence": "true",
         "linger.ms": "5",
         "batch.num.messages": "10000",
@@ -62,21 +67,36 @@ public final class KafkaProducer: @unchecked Sendable {
 
     /// Produces all records and waits for all delivery reports. Throws the first delivery
     /// error after every report has arrived (so no report is left pointing at freed memory).
+    /// A task cancelled while the local queue is full stops enqueueing, waits for the reports
+    /// of what it did enqueue, and throws `CancellationError`.
     public func send(_ records: [OutgoingRecord]) async throws {
         if records.isEmpty { return }
+        guard users.enter() else { throw KafkaError.closed(operation: "send") }
+        defer { users.leave() }
         let batch = DeliveryBatch(count: records.count)
         let opaque = Unmanaged.passUnretained(batch).toOpaque()
+        var cancelled = false
         for record in records {
-            while true {
-                let err = produce(record, opaque: opaque)
-                if err == nil { break }
-                if err!.code == RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue {
+            if cancelled {
+                batch.delivered(error: nil)   // never enqueued: no report will come for it
+                continue
+            }
+            while let error = produce(record, opaque: opaque) {
+                if error.code == RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue {
+                    // Back-pressure: wait for room (delivery reports free it).
                     try? await Task.sleep(for: .milliseconds(2))
-                    continue
+                    if !Task.isCancelled { continue }
+                    cancelled = true
+                    batch.delivered(error: nil)
+                } else {
+                    batch.delivered(error: error)
                 }
-                batch.delivered(error: err)
                 break
             }
+        }
+        if cancelled {
+            try? await batch.wait()
+            throw CancellationError()
         }
         try await batch.wait()
         withExtendedLifetime(batch) {}
@@ -84,15 +104,23 @@ public final class KafkaProducer: @unchecked Sendable {
 
     /// Waits until everything produced so far is delivered (or the timeout passes).
     public func flush(timeout: Duration = .seconds(30)) async throws {
+        guard users.enter() else { throw KafkaError.closed(operation: "flush") }
+        defer { users.leave() }
+        try await flushHandle(timeout: timeout)
+    }
+
+    private func flushHandle(timeout: Duration = .seconds(30)) async throws {
         let handle = SendableHandle(self.handle)
         let ms = Int32(clamping: timeout.inMilliseconds)
         let err = try await onOwnThread("kafka-flush") { rd_kafka_flush(handle.pointer, ms) }
         if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err, operation: "flush") }
     }
 
-    /// Flushes, stops the poll loop and destroys the handle.
+    /// Refuses new sends, waits for the sends in flight, flushes, stops the poll loop and
+    /// destroys the handle. A second call returns at once; a send after it throws.
     public func close() async {
-        try? await flush()
+        guard await users.close() else { return }
+        try? await flushHandle()
         guard running.clear() else { return }
         let handle = SendableHandle(self.handle)
         let stopped = self.stopped
@@ -160,6 +188,52 @@ private func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeMutableRawPo
     }
     // librdkafka declares the pointer mutable but only copies from it (RD_KAFKA_MSG_F_COPY).
     return bytes.withUnsafeBytes { body(UnsafeMutableRawPointer(mutating: $0.baseAddress), $0.count) }
+}
+
+/// Who may use a producer's handle: anyone until `close()` begins; `close()` then waits for
+/// the calls in flight before the handle is destroyed under them.
+final class HandleUsers: @unchecked Sendable {
+    private let lock = NSLock()
+    private var closing = false
+    private var inFlight = 0
+    private var drained: CheckedContinuation<Void, Never>?
+
+    /// False once `close()` has begun.
+    func enter() -> Bool {
+        lock.withLock {
+            if closing { return false }
+            inFlight += 1
+            return true
+        }
+    }
+
+    func leave() {
+        let resume: CheckedContinuation<Void, Never>? = lock.withLock {
+            inFlight -= 1
+            guard inFlight == 0, let c = drained else { return nil }
+            drained = nil
+            return c
+        }
+        resume?.resume()
+    }
+
+    /// Refuses new users and waits for the current ones; false when another `close()` came first.
+    func close() async -> Bool {
+        let first: Bool = lock.withLock {
+            defer { closing = true }
+            return !closing
+        }
+        guard first else { return false }
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let idle: Bool = lock.withLock {
+                if inFlight == 0 { return true }
+                drained = c
+                return false
+            }
+            if idle { c.resume() }
+        }
+        return true
+    }
 }
 
 /// Counts the delivery reports of one `send` and resumes it after the last one.

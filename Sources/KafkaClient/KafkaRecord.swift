@@ -49,8 +49,8 @@ public struct KafkaRecord: Sendable, Hashable {
     public var topicPartition: TopicPartition { TopicPartition(topic, partition) }
 }
 
-/// A record to produce. Without a partition, librdkafka's partitioner hashes the key
-/// (murmur2 by default here, like the Java client), so equal keys land on one partition.
+/// A record to produce. Without a partition, the producer's partitioner hashes the key
+/// (murmur2, like the Java client: `KafkaProducer.defaults`), so equal keys land on one partition.
 public struct OutgoingRecord: Sendable, Hashable {
     public var topic: String
     public var key: [UInt8]?

@@ -1,3 +1,4 @@
+import BridgeTestSupport
 import Foundation
 import KafkaClient
 import Testing
@@ -132,6 +133,33 @@ import Testing
         }
         // The producer is still usable afterwards.
         try await producer.send([OutgoingRecord(topic: topic, key: "k", value: "fine")])
+        await producer.close()
+    }
+
+    @Test func aClosedProducerRefusesCallsAndClosesOnce() async throws {
+        let topic = try await uniqueTopic("closed")
+        let producer = try KafkaProducer(configuration: kafka)
+        try await producer.send([OutgoingRecord(topic: topic, key: "k", value: "before")])
+        await producer.close()
+        await producer.close()   // a second close returns; it must not flush a destroyed handle
+        await #expect(throws: KafkaError.self) { try await producer.send([OutgoingRecord(topic: topic, key: "k", value: "after")]) }
+        await #expect(throws: KafkaError.self) { try await producer.flush() }
+    }
+
+    /// A send waiting for room in a full local queue (here: a broker that never answers) ends
+    /// with CancellationError when its task is cancelled, instead of retrying until the queued
+    /// records time out and make room for the next ones.
+    @Test func aCancelledSendStopsWaitingForRoom() async throws {
+        let nowhere = KafkaConfiguration(brokers: "127.0.0.1:\(LoopbackPort.reserve())")
+        let producer = try KafkaProducer(configuration: nowhere, overrides: [
+            "queue.buffering.max.messages": "2", "message.timeout.ms": "3000",
+        ])
+        let records = (0..<50).map { OutgoingRecord(topic: "nowhere", key: Array("k\($0)".utf8), value: Array("v".utf8)) }
+        let sending = Task { try await producer.send(records) }
+        try await Task.sleep(for: .milliseconds(300))
+        sending.cancel()
+        let result = await sending.result
+        #expect(throws: CancellationError.self) { try result.get() }
         await producer.close()
     }
 

@@ -32,8 +32,13 @@ public final class PostgresConnection {
             throw ServiceUnavailable(service: "postgresql", address: address, detail: detail)
         }
         conn = c
-        // Times are exchanged as UTC text; nothing should depend on the server's zone. NOTICEs
-        // ("already exists, skipping") would otherwise go to standard error via libpq.
+        try configureSession()
+    }
+
+    /// Session settings, for a new connection and again after `PQreset` (a new session).
+    /// Times are exchanged as UTC text; nothing should depend on the server's zone. NOTICEs
+    /// ("already exists, skipping") would otherwise go to standard error via libpq.
+    private func configureSession() throws {
         _ = try query("SET TIME ZONE 'UTC'")
         _ = try query("SET client_min_messages TO warning")
     }
@@ -46,7 +51,6 @@ public final class PostgresConnection {
         conn = nil
     }
 
-    public var serverVersion: Int { Int(PQserverVersion(conn)) }
 
     /// Runs one statement with parameters and returns its rows (empty for commands).
     @discardableResult
@@ -171,7 +175,7 @@ public final class PostgresConnection {
         guard PQstatus(conn) == CONNECTION_OK else {
             throw ServiceUnavailable(service: "postgresql", address: address, detail: String(cString: PQerrorMessage(conn)))
         }
-        _ = try query("SET TIME ZONE 'UTC'")
+        try configureSession()
     }
 
     private func rows(of result: OpaquePointer?, sql: String, file: String, line: Int) throws -> PostgresRows {

@@ -45,6 +45,25 @@ import Testing
         #expect(alive == 0, "\(alive) of 20 closed sessions still open")
     }
 
+    /// A session the server ended is re-established by `PQreset`, which starts a new session:
+    /// the settings every session gets (UTC, no NOTICE lines) must be applied to it again.
+    @Test func aResetSessionGetsTheSessionSettingsAgain() async throws {
+        let client = try await PostgresClient(url: url)
+        defer { client.close() }
+        let admin = try await PostgresClient(url: url)
+        defer { admin.close() }
+        let first = try await client.query("SELECT pg_backend_pid()")[0].int(0)
+        _ = try await admin.query("SELECT pg_terminate_backend($1::int)", [.int(first)])
+        // The first statement after the termination finds the connection broken; the next resets it.
+        var second = first
+        for _ in 0..<20 where second == first {
+            second = (try? await client.query("SELECT pg_backend_pid()")[0].int(0)) ?? first
+        }
+        #expect(second != first, "the connection was re-established as a new session")
+        #expect(try await client.query("SHOW client_min_messages")[0].string(0) == "warning")
+        #expect(try await client.query("SHOW TimeZone")[0].string(0) == "UTC")
+    }
+
     @Test func rollbackLeavesNothingBehind() async throws {
         let client = try await PostgresClient(url: url)
         defer { client.close() }

@@ -173,7 +173,9 @@ public final class KafkaConsumer: @unchecked Sendable {
                 } else if err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
                     if let rkt = message.pointee.rkt { atEnd[TopicPartition(topicName(rkt), message.pointee.partition)] = true }
                 } else {
-                    context.recordTransientError(KafkaError(err, operation: "consume"))
+                    // Fetch trouble (a broker connection lost, say) that librdkafka retries by
+                    // itself; fatal errors are checked below. Logged, like librdkafka's own lines.
+                    KafkaDiagnostics.sink(4, "CONSUME", KafkaError(err, operation: "consume").description)
                 }
             }
             if let fatal = context.fatalError(handle.pointer) { throw fatal }
@@ -211,21 +213,6 @@ public final class KafkaConsumer: @unchecked Sendable {
         closeLock.withLock { if !closed { _ = rd_kafka_commit(handle, list, 1) } }
     }
 
-    /// The group's committed offsets for the given partitions (nil where none).
-    public func committed(_ partitions: [TopicPartition], timeout: Duration = .seconds(10)) async throws -> [TopicPartition: Int64] {
-        let handle = SendableHandle(self.handle)
-        let ms = Int32(clamping: timeout.inMilliseconds)
-        return try await thread.run {
-            let list = PartitionList.make(partitions)
-            defer { rd_kafka_topic_partition_list_destroy(list) }
-            let err = rd_kafka_committed(handle.pointer, list, ms)
-            if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err, operation: "read committed offsets") }
-            var result: [TopicPartition: Int64] = [:]
-            for (tp, offset, _) in PartitionList.entries(list) where offset >= 0 { result[tp] = offset }
-            return result
-        }
-    }
-
     /// The partitions this member owns now.
     public var assignment: Set<TopicPartition> { context.assignment }
 
@@ -236,61 +223,12 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Rebalances seen so far, oldest first.
     public var rebalanceEvents: [RebalanceEvent] { context.events }
 
-    /// The offset of the next record `poll` will return per owned partition (nil until known).
-    public func positions() async throws -> [TopicPartition: Int64] {
-        let handle = SendableHandle(self.handle)
-        let context = self.context
-        return try await thread.run {
-            let owned = Array(context.assignment)
-            if owned.isEmpty { return [:] }
-            let list = PartitionList.make(owned)
-            defer { rd_kafka_topic_partition_list_destroy(list) }
-            let err = rd_kafka_position(handle.pointer, list)
-            if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err, operation: "read positions") }
-            var result: [TopicPartition: Int64] = [:]
-            for (tp, offset, _) in PartitionList.entries(list) {
-                result[tp] = offset >= 0 ? offset : context.startOffset(of: tp)
-            }
-            return result
-        }
-    }
-
     /// Low and high watermarks from the broker (high = the offset the next record will get).
     public func watermarks(_ partitions: [TopicPartition], timeout: Duration = .seconds(5)) async throws -> [TopicPartition: (low: Int64, high: Int64)] {
         let handle = SendableHandle(self.handle)
         let ms = Int32(clamping: timeout.inMilliseconds)
         return try await thread.run {
             try queryWatermarks(handle.pointer, partitions, timeoutMs: ms)
-        }
-    }
-
-    /// Moves the given partitions' fetch positions (already-fetched records are discarded).
-    public func seek(_ offsets: [TopicPartition: Int64], timeout: Duration = .seconds(10)) async throws {
-        let handle = SendableHandle(self.handle)
-        let ms = Int32(clamping: timeout.inMilliseconds)
-        try await thread.run {
-            let list = PartitionList.make(offsets.map { ($0.key, $0.value) })
-            defer { rd_kafka_topic_partition_list_destroy(list) }
-            if let error = rd_kafka_seek_partitions(handle.pointer, list, ms) { throw KafkaError(consuming: error, operation: "seek") }
-        }
-    }
-
-    /// Stops fetching from the partitions (the member stays in the group).
-    public func pause(_ partitions: [TopicPartition]) async throws {
-        try await pauseOrResume(partitions, pause: true)
-    }
-
-    public func resume(_ partitions: [TopicPartition]) async throws {
-        try await pauseOrResume(partitions, pause: false)
-    }
-
-    private func pauseOrResume(_ partitions: [TopicPartition], pause: Bool) async throws {
-        let handle = SendableHandle(self.handle)
-        try await thread.run {
-            let list = PartitionList.make(partitions)
-            defer { rd_kafka_topic_partition_list_destroy(list) }
-            let err = pause ? rd_kafka_pause_partitions(handle.pointer, list) : rd_kafka_resume_partitions(handle.pointer, list)
-            if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err, operation: pause ? "pause" : "resume") }
         }
     }
 
@@ -350,10 +288,8 @@ final class ConsumerContext: @unchecked Sendable {
     private let willRevoke: KafkaConsumer.WillRevoke?
     private let onRebalance: (@Sendable (RebalanceEvent) -> Void)?
     private var owned: Set<TopicPartition> = []
-    private var starts: [TopicPartition: Int64] = [:]
     private var log: [RebalanceEvent] = []
     private var pendingError: (any Error)?
-    private var lastTransientError: KafkaError?
     private var generationCounter = 0
     private var ended: Set<TopicPartition> = []
 
@@ -380,9 +316,7 @@ final class ConsumerContext: @unchecked Sendable {
         let code = rd_kafka_fatal_error(handle, &text, text.count)
         return code == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError(code: code.rawValue, message: cString(text), operation: "consume")
     }
-    func startOffset(of tp: TopicPartition) -> Int64? { lock.withLock { starts[tp] } }
     func takeError() -> (any Error)? { lock.withLock { defer { pendingError = nil }; return pendingError } }
-    func recordTransientError(_ error: KafkaError) { lock.withLock { lastTransientError = error } }
 
     /// librdkafka's rebalance callback (eager protocol): assign with the caller's start
     /// offsets, or drop everything on revoke.
@@ -416,7 +350,6 @@ final class ConsumerContext: @unchecked Sendable {
             lock.withLock {
                 owned = Set(tps)
                 ended = []
-                starts = chosen
                 generationCounter += 1
                 log.append(event)
             }
@@ -428,7 +361,6 @@ final class ConsumerContext: @unchecked Sendable {
             lock.withLock {
                 owned = []
                 ended = []
-                starts = [:]
                 generationCounter += 1
                 log.append(event)
             }

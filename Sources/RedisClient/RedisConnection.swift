@@ -44,10 +44,6 @@ public final class RedisConnection {
         try pipeline([args.map { Array($0.utf8) }])[0]
     }
 
-    public func command(bytes args: [[UInt8]]) throws -> RedisReply {
-        try pipeline([args])[0]
-    }
-
     /// Sends all commands in one write and reads all replies: one round trip for N commands.
     public func pipeline(_ commands: [[[UInt8]]]) throws -> [RedisReply] {
         if commands.isEmpty { return [] }

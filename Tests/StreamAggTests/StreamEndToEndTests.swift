@@ -59,4 +59,20 @@ import Testing
         }
         try await env.cleanUp()
     }
+
+    /// A store of another layout version (written by a later bridge, say) is refused the same way.
+    @Test func aStoreOfAnotherLayoutIsRefused() async throws {
+        let env = try await StreamTestEnvironment()
+        _ = try await env.redis.command(["HSET", env.prefix + "stream:layout", "layout", "3", "partitions", "4"]).check()
+        var fold = ReferenceFold()
+        var rng = SeededGenerator(seed: 9)
+        try await Self.produce(Workload.generate(count: 20, using: &rng), env: env, into: &fold, offsetBase: 0)
+        do {
+            try await Self.runUntilIdle(env)
+            Issue.record("the engine ran on a store of layout 3")
+        } catch {
+            #expect("\(error)".contains("has layout 3, this bridge reads layout 2") && "\(error)".contains("bridge stream reset"))
+        }
+        try await env.cleanUp()
+    }
 }

@@ -89,6 +89,7 @@ enum StreamSetupError: Error, CustomStringConvertible {
     case brokenPairs(contacts: String, events: String, contactsOwned: [Int32], eventsOwned: [Int32])
     case storeBuiltForOtherPartitions(prefix: String, stored: Int, topics: Int)
     case previousEngineStore(prefix: String)
+    case otherLayout(prefix: String, found: String)
 
     var description: String {
         switch self {
@@ -100,6 +101,8 @@ enum StreamSetupError: Error, CustomStringConvertible {
             "stream: the stream store under prefix \"\(prefix)\" was built for \(stored) input partitions, the topics now have \(topics); rebuild it with `bridge stream reset --yes` (docs/operations.md)"
         case .previousEngineStore(let prefix):
             "stream: the stream store under prefix \"\(prefix)\" was written by the previous stream engine; rebuild it with `bridge stream reset --yes` (docs/operations.md)"
+        case .otherLayout(let prefix, let found):
+            "stream: the stream store under prefix \"\(prefix)\" has layout \(found), this bridge reads layout \(LayoutField.currentVersion); run the bridge version that wrote it, or rebuild it with `bridge stream reset --yes` (docs/operations.md)"
         }
     }
 }

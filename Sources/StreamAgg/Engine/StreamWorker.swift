@@ -73,12 +73,16 @@ final class StreamWorker: @unchecked Sendable {
     private func checkLayout() async throws {
         let replies = try await clients.control.execute([
             .command(["EXISTS", keyspace.previousEngineOffsets]),
-            .command(["HSETNX", keyspace.layout, "layout", "2"]),
-            .command(["HSETNX", keyspace.layout, "partitions", String(partitionCount)]),
-            .command(["HGET", keyspace.layout, "partitions"]),
+            .command(["HSETNX", keyspace.layout, LayoutField.version, LayoutField.currentVersion]),
+            .command(["HSETNX", keyspace.layout, LayoutField.partitions, String(partitionCount)]),
+            .command(["HMGET", keyspace.layout, LayoutField.version, LayoutField.partitions]),
         ])
         if try replies[0].check().int == 1 { throw StreamSetupError.previousEngineStore(prefix: keyspace.prefix) }
-        guard let stored = try replies[3].check().int else { throw StreamError.unexpectedReply("HGET \(keyspace.layout)", replies[3]) }
+        let layout = try replies[3].check().array ?? []
+        guard layout.count == 2, let version = layout[0].string, let stored = layout[1].int else {
+            throw StreamError.unexpectedReply("HMGET \(keyspace.layout)", replies[3])
+        }
+        if version != LayoutField.currentVersion { throw StreamSetupError.otherLayout(prefix: keyspace.prefix, found: version) }
         if stored != Int64(partitionCount) {
             throw StreamSetupError.storeBuiltForOtherPartitions(prefix: keyspace.prefix, stored: Int(stored), topics: partitionCount)
         }

@@ -15,9 +15,9 @@ public struct StreamKeyspace: Sendable, Hashable {
 
     public func partition(_ p: Int32) -> PartitionKeys { PartitionKeys(prefix: prefix, partition: p) }
 
-    /// Hash: `layout` (the store's format version) and `partitions` (the input partition count
-    /// the store was built for). Not in any partition's slot; written when a partition is first
-    /// claimed, read by everything that walks the store.
+    /// Hash: `LayoutField.version` (the store's format) and `LayoutField.partitions` (the input
+    /// partition count the store was built for). Not in any partition's slot; written when a
+    /// partition is first claimed, read by everything that walks the store.
     public var layout: String { "\(prefix)stream:layout" }
 
     /// A key only the previous engine (per-contact Lua scripts) wrote: its presence means the
@@ -51,6 +51,13 @@ public struct PartitionKeys: Sendable, Hashable {
     public var outbox: String { tag + ":outbox" }
 
     var all: [String] { [meta, rows, seen, days, sums, outbox] }
+}
+
+/// Field names of the layout hash, and the format this engine writes.
+enum LayoutField {
+    static let version = "layout"
+    static let partitions = "partitions"
+    static let currentVersion = "2"
 }
 
 /// Field names of a partition's meta hash; inputs by their base names, without the prefix.

@@ -26,7 +26,7 @@ public struct StreamStore: Sendable {
 
     /// The input partitions the store was built for; 0 for an empty store.
     public func partitionCount() async throws -> Int {
-        Int(try await redis.execute([.command(["HGET", keyspace.layout, "partitions"])])[0].check().int ?? 0)
+        Int(try await redis.execute([.command(["HGET", keyspace.layout, LayoutField.partitions])])[0].check().int ?? 0)
     }
 
     public func partitions() async throws -> [Int32] {

@@ -12,6 +12,8 @@ struct LatencyBench {
         var latencies: [Int64]   // sorted, ms
         var unmatched: Int
         var peakKiB: Int
+        /// Cores used while the steady load was produced.
+        var cpu: CPUShares.Cores
     }
 
     let scope: BenchScope
@@ -38,12 +40,16 @@ struct LatencyBench {
         let child = try ChildProcess(ChildProcess.bridgeExecutable, ["run", "--stream", "--no-http"],
                                      environment: scope.environment(for: config))
         try child.start()
+        var cpu = CPUShares.Cores(machine: 0, bench: 0, child: 0, rest: 0, available: 0)
         do {
             let output = config.topics.contactSummaryStream
             progress("latency: waiting for the stream path to take the warm-up")
             try await waitUntilStable(output, admin: admin, child: child, atLeast: 1, quiet: .seconds(2), limit: .seconds(180))
             progress(String(format: "latency: producing %d records at %.0f records/s", steady.count, rate))
+            let before = CPUShares.read(child: child)
+            let started = ContinuousClock.now
             try await WorkloadProducer.send(steady, with: producer, rate: rate)
+            cpu = CPUShares.cores(from: before, to: CPUShares.read(child: child), seconds: (ContinuousClock.now - started).inSeconds)
             try await waitUntilStable(output, admin: admin, child: child, atLeast: 1, quiet: .seconds(3), limit: .seconds(120))
             child.samplePeak()
             child.terminate()
@@ -60,7 +66,7 @@ struct LatencyBench {
         let outputs = try await BenchTopics.read([config.topics.contactSummaryStream], configuration: config)
         let result = LatencyMatcher(topics: config.topics).latencies(inputs: inputs, outputs: outputs)
         return Outcome(rate: rate, records: steady.count, latencies: result.matched.sorted(), unmatched: result.unmatched,
-                       peakKiB: child.peakKiB)
+                       peakKiB: child.peakKiB, cpu: cpu)
     }
 
     /// Waits until the output topic has at least `atLeast` records and has not grown for

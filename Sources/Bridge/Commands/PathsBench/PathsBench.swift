@@ -188,6 +188,9 @@ struct PathsBench: AsyncParsableCommand {
             }
             memory.append(.init(name: "peak memory (VmHWM), stream child, \(latency.records) records over \(sizes.latencySeconds) s", value: Double(latency.peakKiB) / 1024, unit: "MiB"))
             report.notes.append("Latency: \(latency.latencies.count) counted events matched, \(latency.unmatched) without a published row when the run stopped.")
+            let cpu = latency.cpu
+            report.notes.append(String(format: "CPU during the latency load, in cores of %d: machine %.2f = stream child %.2f + bench producer %.2f + the rest (broker, Redis, kernel) %.2f.",
+                                       cpu.available, cpu.machine, cpu.child, cpu.bench, cpu.rest))
         }
 
         if !skipCompare {

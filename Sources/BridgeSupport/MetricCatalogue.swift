@@ -90,6 +90,8 @@ public enum MetricCatalogue {
                                                          buckets: roundDurations),
         "bridge_comparison_discrepancies_total": .counter("Discrepancies found by this process's rounds (label kind)."),
         "bridge_comparison_field_mismatches_total": .counter("Differing fields in the discrepancies listed by this process's rounds (labels table, field)."),
+        "bridge_comparison_verdicts_total": .counter("Mismatches found by this process's rounds, by verdict against the input records (label verdict: agree, legacy_wrong, stream_wrong, both_wrong, undetermined, unjudged)."),
+        "bridge_comparison_judged_records_total": .counter("Input records this process's rounds read from Kafka to judge their mismatches.", unit: "records"),
         "bridge_comparison_last_mismatch_rate": .gauge("Mismatch rate of the newest stored comparison round, whoever ran it, 0 to 1."),
         "bridge_comparison_last_discrepancies": .gauge("Discrepancies of the newest stored comparison round, whoever ran it."),
         "bridge_comparison_last_consistent": .gauge("1 when the newest stored comparison round was taken at a consistent cut."),

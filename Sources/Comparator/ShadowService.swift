@@ -37,7 +37,7 @@ public struct ShadowService: Service {
         defer { postgres.close() }
         let redis = try await RedisClient(configuration: try configuration.redis(), name: "shadow-redis")
         defer { redis.close() }
-        let comparator = ShadowComparator(postgres: postgres, redis: redis, topics: configuration.topics, settings: settings)
+        let comparator = ShadowComparator(postgres: postgres, redis: redis, kafka: configuration.kafka, topics: configuration.topics, settings: settings)
         // Reports to /readyz like the paths do; it sleeps between rounds, so it reports no polls
         // and /livez leaves it out.
         PathActivity.shared.started("shadow")
@@ -66,6 +66,10 @@ public struct ShadowService: Service {
             for (kind, count) in round.outcome.counts {
                 Counter(label: "bridge_comparison_discrepancies_total", dimensions: [("kind", kind.rawValue)]).increment(by: count)
             }
+            for (verdict, count) in round.judging.verdicts {
+                Counter(label: "bridge_comparison_verdicts_total", dimensions: [("verdict", verdict.rawValue)]).increment(by: count)
+            }
+            Counter(label: "bridge_comparison_judged_records_total").increment(by: round.judging.cost.recordsRead)
             for sample in round.outcome.samples {
                 for field in sample.fields {
                     Counter(label: "bridge_comparison_field_mismatches_total",

@@ -45,7 +45,7 @@ struct DemoStory {
         step("4. Shadow comparison at a consistent cut")
         let redis = try await RedisClient(configuration: try config.redis(), name: "demo-redis")
         defer { redis.close() }
-        let comparator = ShadowComparator(postgres: postgres, redis: redis, topics: config.topics,
+        let comparator = ShadowComparator(postgres: postgres, redis: redis, kafka: config.kafka, topics: config.topics,
                                           settings: try ComparatorSettings.fromEnvironment())
         var round = try await comparator.round()
         describe(round)

@@ -81,6 +81,7 @@ public enum MetricCatalogue {
         "bridge_router_republished_total": .counter("Serving router: rows re-published after a rollout change moved their key (label path)."),
         "bridge_rollout_stream_percent": .gauge("Share of keys the rollout gives the stream path, 0 to 100.", unit: "percent"),
         "bridge_rollout_phase": .gauge("1 for the current rollout phase, 0 for the others (label phase: shadow, canary, cutover)."),
+        "bridge_rollout_plan_moves_total": .counter("Automatic rollout moves the plan made in this process (label action: advance, rollback)."),
         "bridge_rollout_gate_open": .gauge("1 when the rollout gate is open: the newest comparison rounds are clean."),
 
         // The shadow comparator (Comparator/ShadowService.swift) and the newest stored round.

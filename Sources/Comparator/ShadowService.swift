@@ -20,9 +20,13 @@ public struct ShadowService: Service {
     let exitWhenIdle: Bool
     let upstream: UpstreamCompletion?
     let logger: Logger
+    /// Runs after each stored round (the rollout plan's decision; the comparator does not know
+    /// the rollout).
+    let afterRound: (@Sendable (ComparisonRound, PostgresClient) async -> Void)?
 
     public init(configuration: BridgeConfiguration, settings: ComparatorSettings, interval: Duration, reportDirectory: URL?,
-                exitWhenIdle: Bool, upstream: UpstreamCompletion?, logger: Logger) {
+                exitWhenIdle: Bool, upstream: UpstreamCompletion?, logger: Logger,
+                afterRound: (@Sendable (ComparisonRound, PostgresClient) async -> Void)? = nil) {
         self.configuration = configuration
         self.settings = settings
         self.interval = interval
@@ -30,6 +34,7 @@ public struct ShadowService: Service {
         self.exitWhenIdle = exitWhenIdle
         self.upstream = upstream
         self.logger = logger
+        self.afterRound = afterRound
     }
 
     public func run() async throws {
@@ -84,7 +89,10 @@ public struct ShadowService: Service {
             }
             logger.info("shadow: round \(round.id) \(round.clean ? "clean" : "found discrepancies")",
                         metadata: ["compared": "\(round.outcome.comparedRows)", "discrepancies": "\(round.outcome.totalDiscrepancies)",
-                                   "mismatch_rate": "\(round.outcome.mismatchRate)", "report": "\(files.last?.path ?? "-")"])
+                                   "mismatch_rate": "\(round.outcome.mismatchRate)", "report": "\(files.last?.path ?? "-")",
+                                   "verdicts": "\(JudgingText.summary(round.judging, mismatches: round.outcome.mismatches))",
+                                   "stream_lag": "\(round.streamLag)"])
+            await afterRound?(round, postgres)
         } catch {
             Counter(label: "bridge_comparison_rounds_total", dimensions: [("result", "failed")]).increment()
             PathActivity.shared.failed("shadow", error)

@@ -5,7 +5,8 @@ import Foundation
 /// inline SVG, every value escaped. Shows the verdict, the history of mismatch rate and lag,
 /// the fields that differ most, and examples with both values side by side.
 public enum HTMLReport {
-    public static func render(_ round: ComparisonRound, history: [RoundSummary], fields: [FieldCount]) -> String {
+    /// `history`: recent rounds and `moves`: the rollout's recent moves, oldest first.
+    public static func render(_ round: ComparisonRound, history: [RoundSummary], fields: [FieldCount], moves: [RolloutMove] = []) -> String {
         let o = round.outcome
         let e = HTMLText.escape
         let verdict = round.clean ? (round.consistent ? "clean" : "nothing compared") : "\(o.totalDiscrepancies) \(o.totalDiscrepancies == 1 ? "discrepancy" : "discrepancies")"
@@ -29,9 +30,8 @@ public enum HTMLReport {
         h += "<tr><th>verdicts</th><td>\(e(JudgingText.summary(round.judging, mismatches: o.mismatches)))</td></tr>"
         h += "</table>"
 
-        h += "<h2>Recent rounds</h2>"
-        h += SVGLineChart(title: "Mismatch rate", series: [.init(name: "mismatch rate", color: "#cf222e", values: history.map(\.mismatchRate))],
-                          formatMax: percent).render()
+        h += "<h2>Recent rounds and the rollout</h2>"
+        h += "<p>" + TimelineCharts.render(rounds: history, moves: moves, now: round.finishedAt) + "</p>"
         h += SVGLineChart(title: "Lag (offsets behind the other path)",
                           series: [.init(name: "legacy", color: "#0969da", values: history.map { Double($0.legacyLag) }),
                                    .init(name: "stream", color: "#bf8700", values: history.map { Double($0.streamLag) })],

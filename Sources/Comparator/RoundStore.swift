@@ -80,6 +80,22 @@ public struct RoundStore: Sendable {
         }
     }
 
+    /// The discrepancies listed by the newest round, with their verdicts (empty when it found
+    /// none), for the status page.
+    public func newestDiscrepancies(limit: Int = 10) async throws -> [DiscrepancyExample] {
+        try await postgres.withConnection { conn in
+            try conn.query("""
+                SELECT r.id, e.d->>'table', e.d->>'key', e.d->>'kind', coalesce(e.d->>'verdict', 'unjudged'), e.d->>'explanation'
+                  FROM (SELECT id, report FROM bridge.comparison_rounds ORDER BY id DESC LIMIT 1) r,
+                       jsonb_array_elements(coalesce(r.report->'discrepancies', '[]'::jsonb)) WITH ORDINALITY AS e(d, n)
+                 ORDER BY e.n LIMIT $1::bigint
+                """, [.int(Int64(limit))]).map { r in
+                DiscrepancyExample(roundId: try r.int(0), table: try r.string(1), key: try r.string(2), kind: try r.string(3),
+                                   verdict: try r.string(4), explanation: r.optionalString(5))
+            }
+        }
+    }
+
     /// One row per (key, field) of a mismatch, one per key (field null) otherwise, as a JSON
     /// array for jsonb_to_recordset: a single parameter instead of SQL built from values.
     static func discrepancyRows(_ samples: [Discrepancy]) -> String {

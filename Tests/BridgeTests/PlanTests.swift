@@ -29,6 +29,16 @@ import Testing
             let plan = try #require(status["plan"] as? [String: Any])
             #expect((plan["next_action"] as? String)?.hasPrefix("none: the plan is complete") == true, "\(plan)")
             #expect(plan["counted_rounds"] is [Any] && plan["seconds_in_step"] is Int)
+
+            // The HTML report draws the rounds and the rollout on a time axis, each automatic move
+            // marked (its tooltip names it) apart from the operator's.
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plan-report-\(env.prefix)")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            _ = try await env.bridge.runAllowingFailure(["compare", "--format", "html", "--out", folder.path])
+            let html = try String(contentsOf: folder.appendingPathComponent("latest.html"), encoding: .utf8)
+            #expect(html.contains("Mismatch rate per round") && html.contains("Rollout: the stream path&#39;s share of keys"))
+            #expect(html.components(separatedBy: "(automatic)").count - 1 == 4, "four automatic moves marked")
+            #expect(html.contains("<circle") && html.contains("UTC</text>"))
         }
     }
 
@@ -71,8 +81,13 @@ import Testing
             let postgres = try await PostgresClient(url: env.configuration.postgresURL)
             defer { postgres.close() }
             try await postgres.query("UPDATE legacy.contact_summary SET messages_sent = messages_sent + 3 WHERE contact_id = $1", [.text(victim)])
-            try await withShadow(env) { _ in
+            let http = BridgeHTTP(port: BridgeHTTP.freshPort())
+            try await withShadow(env, http: http) { _ in
                 #expect(try await eventually(seconds: 30) { try await roundCount(env) >= 4 })
+                // The status page: the timeline, and the newest discrepancies with their verdict.
+                let page = await http.get("/").body
+                #expect(page.contains("Mismatch rate per round") && page.contains("Rollout: the stream path"), "\(page.prefix(300))")
+                #expect(page.contains("<b>legacy_wrong</b>") && page.contains(victim), "the discrepancy with its verdict")
                 // Held: neither advanced nor rolled back, and it says why.
                 #expect(try await phase(env) == "canary")
                 let next = try await planStatus(env)["next_action"] as? String ?? ""
@@ -156,11 +171,14 @@ import Testing
         }
     }
 
-    /// Runs `bridge run --shadow` (a round a second) around `body`, then stops it.
-    func withShadow(_ env: TestEnvironment, environment: [String: String] = [:], _ body: (Process) async throws -> Void) async throws {
+    /// Runs `bridge run --shadow` (a round a second; its HTTP server on `http` when given)
+    /// around `body`, then stops it.
+    func withShadow(_ env: TestEnvironment, environment: [String: String] = [:], http: BridgeHTTP? = nil,
+                    _ body: (Process) async throws -> Void) async throws {
         var bridge = env.bridge
         bridge.environment.merge(environment) { $1 }
-        let (process, _, err) = try bridge.start(["run", "--shadow", "--shadow-interval", "1", "--no-http"])
+        if let http { bridge.environment["BRIDGE_HTTP"] = http.address }
+        let (process, _, err) = try bridge.start(["run", "--shadow", "--shadow-interval", "1"] + (http == nil ? ["--no-http"] : []))
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         try await body(process)
         #expect(process.isRunning, "the shadow service kept running: \(tail(err))")

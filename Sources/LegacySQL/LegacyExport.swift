@@ -97,8 +97,9 @@ public struct LegacyExport: Sendable {
     public func campusDay(_ key: CampusDayKey) async throws -> StoredKey<CampusDailyRow> {
         try await postgres.withConnection { conn in
             try Self.repeatableRead(conn) { conn in
-                let row = try Self.campusDaily(conn, where: "WHERE campus_id = $1 AND day = DATE '1970-01-01' + $2::int",
-                                               [.text(key.campusId), .int(key.day.daysSinceEpoch)]).first
+                let row = try conn.query("""
+                    SELECT \(Self.campusDailyColumns) FROM legacy.campus_daily WHERE campus_id = $1 AND day = DATE '1970-01-01' + $2::int
+                    """, [.text(key.campusId), .int(key.day.daysSinceEpoch)]).map(Self.campusDailyRow).first
                 return StoredKey(row: row, partitions: [], appliedOffsets: try Self.appliedOffsets(conn))
             }
         }
@@ -154,18 +155,24 @@ public struct LegacyExport: Sendable {
         return (pairs.map(\.0), pairs.map(\.1))
     }
 
-    static func campusDaily(_ conn: PostgresConnection, where condition: String = "", _ params: [PostgresValue] = []) throws -> [CampusDailyRow] {
-        // The day as a day number avoids depending on the session's DateStyle.
+    /// The columns of a campus-day row: the day as a day number avoids depending on the
+    /// session's DateStyle.
+    static let campusDailyColumns = """
+        campus_id, (day - DATE '1970-01-01')::bigint, sent, delivered, failed, replies, opt_outs, active_contacts
+        """
+
+    static func campusDaily(_ conn: PostgresConnection) throws -> [CampusDailyRow] {
         try conn.query("""
-            SELECT campus_id, (day - DATE '1970-01-01')::bigint,
-                   sent, delivered, failed, replies, opt_outs, active_contacts
-              FROM legacy.campus_daily \(condition)
+            SELECT \(campusDailyColumns)
+              FROM legacy.campus_daily
              ORDER BY campus_id COLLATE "C", day
-            """, params).map { r in
-            CampusDailyRow(campusId: try r.string(0), day: Day(daysSinceEpoch: try r.int(1)),
-                           sent: try r.int(2), delivered: try r.int(3), failed: try r.int(4),
-                           replies: try r.int(5), optOuts: try r.int(6), activeContacts: try r.int(7))
-        }
+            """).map(campusDailyRow)
+    }
+
+    static func campusDailyRow(_ r: PostgresRow) throws -> CampusDailyRow {
+        CampusDailyRow(campusId: try r.string(0), day: Day(daysSinceEpoch: try r.int(1)),
+                       sent: try r.int(2), delivered: try r.int(3), failed: try r.int(4),
+                       replies: try r.int(5), optOuts: try r.int(6), activeContacts: try r.int(7))
     }
 
     static func appliedOffsets(_ conn: PostgresConnection) throws -> [TopicPartition: Int64] {

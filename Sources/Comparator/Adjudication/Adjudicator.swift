@@ -2,6 +2,7 @@ import BridgeModel
 import BridgeSupport
 import Foundation
 import KafkaClient
+import ServiceSupport
 
 /// Judges contested keys against the log: reads the input records each key needs (each
 /// partition once, from offset 0 up to what the stores applied), folds them with the
@@ -45,7 +46,11 @@ public struct Adjudicator: Sendable {
         // What each key needs: every partition of it up to the further of the two stores.
         let ends = keys.map { key in key.offsets(of: .legacy).merging(key.offsets(of: .stream)) { max($0, $1) } }
         let needed = Set(ends.flatMap { $0.filter { $0.value > 0 }.keys }).sorted()
-        let marks = try await reader.watermarks(needed)
+        // The first request to the broker: if it fails, say which service at which address.
+        let marks: [TopicPartition: (low: Int64, high: Int64)]
+        do { marks = try await reader.watermarks(needed) } catch {
+            throw ServiceUnavailable(service: "kafka", address: kafka.address, detail: "\(error)")
+        }
         var verdicts: [Judgement?] = Array(repeating: nil, count: keys.count)
         for (i, key) in keys.enumerated() {
             if let reason = Self.cannotRebuild(ends[i], marks: marks, maxRecords: maxRecords) {

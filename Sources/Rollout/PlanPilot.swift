@@ -12,6 +12,8 @@ public struct PlanPilot: Sendable {
     public init(gate: RolloutGate, logger: Logger) {
         self.gate = gate
         self.logger = logger
+        // Exported at 0 from the start, so that an alert on their increase sees the first move.
+        for action in ["advance", "rollback"] { Counter(label: "bridge_rollout_plan_moves_total", dimensions: [("action", action)]).increment(by: 0) }
     }
 
     @discardableResult

@@ -66,6 +66,11 @@ public struct ReferenceFold: Sendable {
         contacts.keys.sorted().map { contacts[$0]!.row(contactId: $0.string) }
     }
 
+    /// One campus-day's row (nil when no counted event falls on it).
+    public func campusDay(_ key: CampusDayKey) -> CampusDailyRow? {
+        days[key]?.row(key)
+    }
+
     public var campusDaily: [CampusDayKey: CampusDailyRow] {
         var out: [CampusDayKey: CampusDailyRow] = [:]
         out.reserveCapacity(days.count)

@@ -68,7 +68,7 @@ public struct ContestedKey: Sendable {
         case .contact(let id):
             fold.contactSummary(id).map(AggregateRow.contact)
         case .campusDay(let day):
-            fold.campusDaily[day].map(AggregateRow.campusDay)
+            fold.campusDay(day).map(AggregateRow.campusDay)
         }
     }
 }

@@ -9,7 +9,7 @@ struct BridgeCommand: AsyncParsableCommand {
         abstract: "Run a legacy SQL aggregation pipeline and its stream replacement side by side, prove they agree, and move traffic over.",
         version: BridgeVersion.description,
         subcommands: [MigrateCommand.self, TopicsCommand.self, DoctorCommand.self, ConfigCommand.self, RunCommand.self,
-                      GenerateCommand.self, ExportCommand.self, CompareCommand.self, RolloutCommand.self, StreamCommand.self,
+                      GenerateCommand.self, ExportCommand.self, CompareCommand.self, ExplainCommand.self, RolloutCommand.self, StreamCommand.self,
                       DemoCommand.self, BenchCommand.self])
 }
 

@@ -46,9 +46,12 @@ struct Components {
                                              upstream: followsPaths ? upstream : nil))
         }
         if shadow {
+            // After each round the comparator hands over to the rollout plan, if there is one.
+            let pilot = PlanPilot(gate: try RolloutGate.fromEnvironment(), logger: logger)
             add(ShadowService(configuration: config, settings: try ComparatorSettings.fromEnvironment(), interval: shadowInterval,
                               reportDirectory: reportDirectory, exitWhenIdle: exitWhenIdle,
-                              upstream: followsPaths ? upstream : nil, logger: logger))
+                              upstream: followsPaths ? upstream : nil, logger: logger,
+                              afterRound: { round, postgres in await pilot.afterRound(round.id, postgres: postgres) }))
         }
         // The HTTP server runs as long as the components do; with --exit-when-idle the run is a
         // batch job, which has no one to serve.

@@ -14,16 +14,22 @@ public struct ReferenceFold: Sendable {
     /// and `partition` is not needed: both topics are partitioned by contact_id, so the records of
     /// one contact share a partition and `offset` alone ranks them. Both are taken so call sites
     /// pass full Kafka coordinates and cannot mix them up.
-    public mutating func apply(topic: InputTopic, partition: Int32, offset: Int64, record: InputRecord) {
+    ///
+    /// Returns false for a message event whose (contact_id, event_id) was counted before: a
+    /// duplicate, which changes nothing (what `bridge explain` marks in its record list).
+    @discardableResult
+    public mutating func apply(topic: InputTopic, partition: Int32, offset: Int64, record: InputRecord) -> Bool {
         let contactKey = ByteKey(record.contactId)
         switch record {
         case .contact(let update):
             contacts[contactKey, default: ContactFoldState()].apply(update, offset: offset)
+            return true
         case .event(let event):
             let counted = contacts[contactKey, default: ContactFoldState()].apply(event)
             if counted {
                 days[CampusDayKey(campusId: event.campusId, day: event.at.utcDay), default: CampusDayFoldState()].apply(event)
             }
+            return counted
         }
     }
 
@@ -50,9 +56,19 @@ public struct ReferenceFold: Sendable {
         return out
     }
 
+    /// One contact's row (nil when no valid record names it), keyed byte-wise.
+    public func contactSummary(_ contactId: String) -> ContactSummaryRow? {
+        contacts[ByteKey(contactId)]?.row(contactId: contactId)
+    }
+
     /// Every row, ordered by contact_id byte-wise (the order of the stores' exports).
     public var contactSummaryRows: [ContactSummaryRow] {
         contacts.keys.sorted().map { contacts[$0]!.row(contactId: $0.string) }
+    }
+
+    /// One campus-day's row (nil when no counted event falls on it).
+    public func campusDay(_ key: CampusDayKey) -> CampusDailyRow? {
+        days[key]?.row(key)
     }
 
     public var campusDaily: [CampusDayKey: CampusDailyRow] {

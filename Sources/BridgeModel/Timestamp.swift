@@ -60,3 +60,19 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         lhs.millis < rhs.millis
     }
 }
+
+/// Encoded as its canonical text, the form every JSON the bridge writes uses.
+extension Timestamp: Codable {
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let parsed = Timestamp.parseRFC3339(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an RFC 3339 timestamp: \(text)"))
+        }
+        self = parsed
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(iso8601)
+    }
+}

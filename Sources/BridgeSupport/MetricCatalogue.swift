@@ -81,6 +81,7 @@ public enum MetricCatalogue {
         "bridge_router_republished_total": .counter("Serving router: rows re-published after a rollout change moved their key (label path)."),
         "bridge_rollout_stream_percent": .gauge("Share of keys the rollout gives the stream path, 0 to 100.", unit: "percent"),
         "bridge_rollout_phase": .gauge("1 for the current rollout phase, 0 for the others (label phase: shadow, canary, cutover)."),
+        "bridge_rollout_plan_moves_total": .counter("Automatic rollout moves the plan made in this process (label action: advance, rollback)."),
         "bridge_rollout_gate_open": .gauge("1 when the rollout gate is open: the newest comparison rounds are clean."),
 
         // The shadow comparator (Comparator/ShadowService.swift) and the newest stored round.
@@ -90,6 +91,8 @@ public enum MetricCatalogue {
                                                          buckets: roundDurations),
         "bridge_comparison_discrepancies_total": .counter("Discrepancies found by this process's rounds (label kind)."),
         "bridge_comparison_field_mismatches_total": .counter("Differing fields in the discrepancies listed by this process's rounds (labels table, field)."),
+        "bridge_comparison_verdicts_total": .counter("Mismatches found by this process's rounds, by verdict against the input records (label verdict: agree, legacy_wrong, stream_wrong, both_wrong, undetermined, unjudged)."),
+        "bridge_comparison_judged_records_total": .counter("Input records this process's rounds read from Kafka to judge their mismatches.", unit: "records"),
         "bridge_comparison_last_mismatch_rate": .gauge("Mismatch rate of the newest stored comparison round, whoever ran it, 0 to 1."),
         "bridge_comparison_last_discrepancies": .gauge("Discrepancies of the newest stored comparison round, whoever ran it."),
         "bridge_comparison_last_consistent": .gauge("1 when the newest stored comparison round was taken at a consistent cut."),

@@ -13,12 +13,21 @@ public struct ComparatorSettings: Sendable {
     /// by recomputing them from its stored rows (slower: every row is read), so a row changed
     /// behind the stream engine's back is still found. 0 never verifies.
     public var verifyEvery: Int
+    /// At most this many of a round's listed mismatches are judged against the log (each
+    /// partition they need read once); the rest are `unjudged`. 0 judges none.
+    public var judgeLimit: Int
+    /// A judgement that would read more input records than this is `undetermined` (also the
+    /// default of `bridge explain --max-records`).
+    public var judgeMaxRecords: Int
 
-    public init(graceSeconds: Double = 60, sampleLimit: Int = 100, rules: ComparisonRules = ComparisonRules(), verifyEvery: Int = 10) {
+    public init(graceSeconds: Double = 60, sampleLimit: Int = 100, rules: ComparisonRules = ComparisonRules(), verifyEvery: Int = 10,
+                judgeLimit: Int = 20, judgeMaxRecords: Int = 1_000_000) {
         self.graceSeconds = graceSeconds
         self.sampleLimit = sampleLimit
         self.rules = rules
         self.verifyEvery = verifyEvery
+        self.judgeLimit = judgeLimit
+        self.judgeMaxRecords = judgeMaxRecords
     }
 
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ComparatorSettings {
@@ -41,6 +50,18 @@ public struct ComparatorSettings: Sendable {
                 throw ComparisonRules.Invalid(variable: "BRIDGE_COMPARE_VERIFY_EVERY", reason: "\"\(text)\" is not a non-negative integer")
             }
             settings.verifyEvery = n
+        }
+        if let text = value("BRIDGE_COMPARE_JUDGE_LIMIT") {
+            guard let n = Int(text), n >= 0 else {
+                throw ComparisonRules.Invalid(variable: "BRIDGE_COMPARE_JUDGE_LIMIT", reason: "\"\(text)\" is not a non-negative integer")
+            }
+            settings.judgeLimit = n
+        }
+        if let text = value("BRIDGE_COMPARE_JUDGE_MAX_RECORDS") {
+            guard let n = Int(text), n >= 1 else {
+                throw ComparisonRules.Invalid(variable: "BRIDGE_COMPARE_JUDGE_MAX_RECORDS", reason: "\"\(text)\" is not a positive integer")
+            }
+            settings.judgeMaxRecords = n
         }
         settings.rules = try ComparisonRules.parse(ignore: value("BRIDGE_COMPARE_IGNORE"),
                                                    tolerance: value("BRIDGE_COMPARE_TOLERANCE"))

@@ -19,6 +19,8 @@ public struct ComparisonRound: Sendable {
     public var streamLag: Int64
     public var graceSeconds: Double
     public var rules: ComparisonRules
+    /// The verdicts on the round's mismatches and what judging them cost.
+    public var judging: RoundJudging
 
     /// Every row compared was at a consistent cut (true by construction: rows that were not are
     /// skipped) and at least one row was compared.

@@ -1,3 +1,5 @@
+import KafkaClient
+
 /// One key that does not agree (or could not be compared in time). For a missing key the row
 /// present on the other side is kept whole (canonical JSON object), for the reports.
 public struct Discrepancy: Sendable, Hashable {
@@ -9,6 +11,16 @@ public struct Discrepancy: Sendable, Hashable {
     public var fields: [FieldDifference]
     public var legacyRow: String?
     public var streamRow: String?
+    /// Which path is wrong, judged against the fold of the key's input records (`unjudged`
+    /// unless the round judged it: stale keys, and mismatches past the round's judging limit).
+    public var verdict: Verdict = .unjudged
+    /// Why, in one sentence (the explain summary); nil when not judged.
+    public var explanation: String?
+    /// The row the input records give (canonical JSON), when judged and the fold gives one.
+    public var reference: String?
+    /// The input partitions holding the key's records, as the stores know them (every
+    /// message-events partition for a campus-day; empty when no store knows any).
+    var inputPartitions: [TopicPartition] = []
 
     public init(table: ComparedTable, key: String, kind: DiscrepancyKind, fields: [FieldDifference] = [],
                 legacyRow: String? = nil, streamRow: String? = nil) {

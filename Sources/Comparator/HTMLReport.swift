@@ -5,7 +5,8 @@ import Foundation
 /// inline SVG, every value escaped. Shows the verdict, the history of mismatch rate and lag,
 /// the fields that differ most, and examples with both values side by side.
 public enum HTMLReport {
-    public static func render(_ round: ComparisonRound, history: [RoundSummary], fields: [FieldCount]) -> String {
+    /// `history`: recent rounds and `moves`: the rollout's recent moves, oldest first.
+    public static func render(_ round: ComparisonRound, history: [RoundSummary], fields: [FieldCount], moves: [RolloutMove] = []) -> String {
         let o = round.outcome
         let e = HTMLText.escape
         let verdict = round.clean ? (round.consistent ? "clean" : "nothing compared") : "\(o.totalDiscrepancies) \(o.totalDiscrepancies == 1 ? "discrepancy" : "discrepancies")"
@@ -26,11 +27,11 @@ public enum HTMLReport {
         h += "<tr><th>lag (offsets behind)</th><td>legacy \(round.legacyLag), stream \(round.streamLag)</td></tr>"
         h += "<tr><th>duration</th><td>\(round.durationMillis) ms (legacy read \(round.legacyReadMillis) ms, stream read \(round.streamReadMillis) ms, compare \(round.compareMillis) ms)</td></tr>"
         h += "<tr><th>method</th><td>\(HTMLText.escape(round.method.description))</td></tr>"
+        h += "<tr><th>verdicts</th><td>\(e(JudgingText.summary(round.judging, mismatches: o.mismatches)))</td></tr>"
         h += "</table>"
 
-        h += "<h2>Recent rounds</h2>"
-        h += SVGLineChart(title: "Mismatch rate", series: [.init(name: "mismatch rate", color: "#cf222e", values: history.map(\.mismatchRate))],
-                          formatMax: percent).render()
+        h += "<h2>Recent rounds and the rollout</h2>"
+        h += "<p>" + TimelineCharts.render(rounds: history, moves: moves, now: round.finishedAt) + "</p>"
         h += SVGLineChart(title: "Lag (offsets behind the other path)",
                           series: [.init(name: "legacy", color: "#0969da", values: history.map { Double($0.legacyLag) }),
                                    .init(name: "stream", color: "#bf8700", values: history.map { Double($0.streamLag) })],
@@ -50,15 +51,20 @@ public enum HTMLReport {
             h += "<p>No discrepancy in this round.</p>"
         } else {
             if !o.listedAll { h += "<p>Showing \(o.samples.count) of \(o.totalDiscrepancies).</p>" }
-            h += "<table><tr><th>table</th><th>key</th><th>kind</th><th>field</th><th>legacy</th><th>stream</th></tr>"
+            h += "<table><tr><th>table</th><th>key</th><th>kind</th><th>verdict</th><th>field</th><th>legacy</th><th>stream</th></tr>"
             for d in o.samples {
+                let verdict = "<td class=\"\(d.verdict == .legacyWrong || d.verdict == .agree ? "" : "bad")\"><b>\(e(d.verdict.rawValue))</b></td>"
                 if d.fields.isEmpty {
-                    h += "<tr><td>\(e(d.table.rawValue))</td><td><code>\(e(d.key))</code></td><td>\(e(d.kind.rawValue))</td><td>(row)</td>"
+                    h += "<tr><td>\(e(d.table.rawValue))</td><td><code>\(e(d.key))</code></td><td>\(e(d.kind.rawValue))</td>\(verdict)<td>(row)</td>"
                     h += "<td><code>\(e(d.legacyRow ?? "absent"))</code></td><td><code>\(e(d.streamRow ?? "absent"))</code></td></tr>"
                 }
                 for f in d.fields {
-                    h += "<tr><td>\(e(d.table.rawValue))</td><td><code>\(e(d.key))</code></td><td>\(e(d.kind.rawValue))</td><td>\(e(f.field))</td>"
+                    h += "<tr><td>\(e(d.table.rawValue))</td><td><code>\(e(d.key))</code></td><td>\(e(d.kind.rawValue))</td>\(verdict)<td>\(e(f.field))</td>"
                     h += "<td><code>\(e(f.legacy))</code></td><td><code>\(e(f.stream))</code></td></tr>"
+                }
+                if let explanation = d.explanation {
+                    h += "<tr><td></td><td colspan=\"6\"><small>\(e(explanation))\(d.reference.map { " — input gives <code>\(e($0))</code>" } ?? "")"
+                    h += " (<code>bridge explain \(e(d.table == .campusDaily ? "'\(d.key)' --table campus_daily" : "'\(d.key)'"))</code>)</small></td></tr>"
                 }
             }
             h += "</table>"

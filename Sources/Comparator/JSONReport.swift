@@ -34,10 +34,23 @@ public enum JSONReport {
             ("discrepancies", "[" + o.samples.map(discrepancy).joined(separator: ",") + "]"),
             ("lag", object([("legacy", String(round.legacyLag)), ("stream", String(round.streamLag)),
                             ("partitions", partitions)])),
+            ("judging", judging(round.judging)),
             ("grace_seconds", number(round.graceSeconds)),
             ("rules", object([("ignore", "[" + round.rules.ignoredList.map(JSONText.string).joined(separator: ",") + "]"),
                               ("tolerance", tolerance)])),
         ])
+    }
+
+    /// The verdicts on the round's mismatches and what judging them cost.
+    static func judging(_ j: RoundJudging) -> String {
+        object([("limit", String(j.limit)), ("judged", String(j.judged)), ("verdicts", verdictCounts(j)),
+                ("records_read", String(j.cost.recordsRead)), ("partitions_read", String(j.cost.partitionsRead)),
+                ("duration_ms", String(j.cost.millis)), ("failure", JSONText.optionalString(j.failure))])
+    }
+
+    /// Every verdict with its count (0 included), as stored in `bridge.comparison_rounds.verdicts`.
+    static func verdictCounts(_ j: RoundJudging) -> String {
+        object(Verdict.allCases.map { ($0.rawValue, String(j.verdicts[$0] ?? 0)) })
     }
 
     static func method(_ m: ComparisonMethod) -> String {
@@ -59,7 +72,9 @@ public enum JSONReport {
         }.joined(separator: ",") + "]"
         return object([("table", JSONText.string(d.table.rawValue)), ("key", JSONText.string(d.key)),
                        ("kind", JSONText.string(d.kind.rawValue)), ("fields", fields),
-                       ("legacy", d.legacyRow ?? "null"), ("stream", d.streamRow ?? "null")])
+                       ("legacy", d.legacyRow ?? "null"), ("stream", d.streamRow ?? "null"),
+                       ("verdict", JSONText.string(d.verdict.rawValue)), ("explanation", JSONText.optionalString(d.explanation)),
+                       ("reference", d.reference ?? "null")])
     }
 
     /// Names are our own ASCII identifiers or already-escaped keys; values are JSON text.

@@ -17,17 +17,23 @@ public enum MarkdownReport {
         for kind in DiscrepancyKind.allCases { m += "| \(kind.rawValue) | \(o.counts[kind] ?? 0) |\n" }
         m += "| lag (offsets behind) | legacy \(round.legacyLag), stream \(round.streamLag) |\n"
         m += "| duration | \(round.durationMillis) ms |\n"
-        m += "| method | \(round.method.description) |\n\n"
+        m += "| method | \(round.method.description) |\n"
+        m += "| verdicts | \(JudgingText.summary(round.judging, mismatches: o.mismatches).replacingOccurrences(of: "|", with: "\\|")) |\n\n"
         if !o.samples.isEmpty {
             m += "### Discrepancies\(o.listedAll ? "" : " (\(o.samples.count) of \(o.totalDiscrepancies))")\n\n"
-            m += "| table | key | kind | field | legacy | stream |\n|---|---|---|---|---|---|\n"
+            m += "| table | key | kind | verdict | field | legacy | stream |\n|---|---|---|---|---|---|---|\n"
             for d in o.samples {
                 if d.fields.isEmpty {
-                    m += "| \(d.table.rawValue) | \(cell(d.key)) | \(d.kind.rawValue) | (row) | \(cell(d.legacyRow ?? "absent")) | \(cell(d.streamRow ?? "absent")) |\n"
+                    m += "| \(d.table.rawValue) | \(cell(d.key)) | \(d.kind.rawValue) | \(d.verdict.rawValue) | (row) | \(cell(d.legacyRow ?? "absent")) | \(cell(d.streamRow ?? "absent")) |\n"
                 }
                 for f in d.fields {
-                    m += "| \(d.table.rawValue) | \(cell(d.key)) | \(d.kind.rawValue) | \(f.field) | \(cell(f.legacy)) | \(cell(f.stream)) |\n"
+                    m += "| \(d.table.rawValue) | \(cell(d.key)) | \(d.kind.rawValue) | \(d.verdict.rawValue) | \(f.field) | \(cell(f.legacy)) | \(cell(f.stream)) |\n"
                 }
+            }
+            let explained = o.samples.filter { $0.explanation != nil }
+            if !explained.isEmpty {
+                m += "\n"
+                for d in explained { m += "- \(cell(d.key)) **\(d.verdict.rawValue)**: \(d.explanation!.replacingOccurrences(of: "\n", with: " "))\n" }
             }
         }
         return m

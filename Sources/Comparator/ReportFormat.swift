@@ -5,14 +5,16 @@ import PostgresClient
 public enum ReportFormat: String, Sendable, CaseIterable {
     case json, md, html
 
-    /// Renders the round; the HTML page also charts the recent rounds stored in PostgreSQL.
+    /// Renders the round; the HTML page also charts the recent rounds and the rollout's moves
+    /// stored in PostgreSQL.
     public func render(_ round: ComparisonRound, postgres: PostgresClient) async throws -> String {
         switch self {
         case .json: return JSONReport.render(round) + "\n"
         case .md: return MarkdownReport.render(round)
         case .html:
             let store = RoundStore(postgres: postgres)
-            return HTMLReport.render(round, history: try await store.recent(), fields: try await store.mostDifferingFields())
+            return HTMLReport.render(round, history: try await store.recent(), fields: try await store.mostDifferingFields(),
+                                     moves: try await RolloutMove.recent(postgres: postgres))
         }
     }
 

@@ -19,16 +19,16 @@ public struct RoundStore: Sendable {
             .text(round.startedAt.iso8601), .text(round.finishedAt.iso8601), .bool(round.consistent),
             .int(Int64(o.compared[.contactSummary] ?? 0)), .int(Int64(o.compared[.campusDaily] ?? 0)),
             .int(Int64(o.totalDiscrepancies)), .double(o.mismatchRate), .int(round.legacyLag), .int(round.streamLag),
-            .int(round.durationMillis),
+            .int(round.durationMillis), .int(Int64(o.mismatches)), .text(JSONReport.verdictCounts(round.judging)),
         ]
         let samples = Self.discrepancyRows(o.samples)
         return try await postgres.withConnection { conn in
             try conn.transaction { conn in
                 let id = try conn.query("""
                     INSERT INTO bridge.comparison_rounds (started_at, finished_at, consistent, compared_contacts,
-                        compared_campus_days, discrepancies, mismatch_rate, legacy_lag, stream_lag, duration_ms)
+                        compared_campus_days, discrepancies, mismatch_rate, legacy_lag, stream_lag, duration_ms, mismatches, verdicts)
                     VALUES ($1::timestamptz, $2::timestamptz, $3::boolean, $4::bigint, $5::bigint, $6::bigint,
-                            $7::double precision, $8::bigint, $9::bigint, $10::bigint)
+                            $7::double precision, $8::bigint, $9::bigint, $10::bigint, $11::bigint, $12::jsonb)
                     RETURNING id
                     """, summary)[0].int(0)
                 var stored = round
@@ -36,10 +36,10 @@ public struct RoundStore: Sendable {
                 try conn.query("UPDATE bridge.comparison_rounds SET report = $1::jsonb WHERE id = $2::bigint",
                                [.text(JSONReport.render(stored)), .int(id)])
                 try conn.query("""
-                    INSERT INTO bridge.comparison_discrepancies (round_id, table_name, key, kind, field, legacy_value, stream_value)
-                    SELECT $1::bigint, d.table_name, d.key, d.kind, d.field, d.legacy_value, d.stream_value
+                    INSERT INTO bridge.comparison_discrepancies (round_id, table_name, key, kind, field, legacy_value, stream_value, verdict)
+                    SELECT $1::bigint, d.table_name, d.key, d.kind, d.field, d.legacy_value, d.stream_value, d.verdict
                       FROM jsonb_to_recordset($2::jsonb)
-                           AS d(table_name text, key text, kind text, field text, legacy_value text, stream_value text)
+                           AS d(table_name text, key text, kind text, field text, legacy_value text, stream_value text, verdict text)
                     """, [.int(id), .text(samples)])
                 return stored
             }
@@ -80,6 +80,22 @@ public struct RoundStore: Sendable {
         }
     }
 
+    /// The discrepancies listed by the newest round, with their verdicts (empty when it found
+    /// none), for the status page.
+    public func newestDiscrepancies(limit: Int = 10) async throws -> [DiscrepancyExample] {
+        try await postgres.withConnection { conn in
+            try conn.query("""
+                SELECT r.id, e.d->>'table', e.d->>'key', e.d->>'kind', coalesce(e.d->>'verdict', 'unjudged'), e.d->>'explanation'
+                  FROM (SELECT id, report FROM bridge.comparison_rounds ORDER BY id DESC LIMIT 1) r,
+                       jsonb_array_elements(coalesce(r.report->'discrepancies', '[]'::jsonb)) WITH ORDINALITY AS e(d, n)
+                 ORDER BY e.n LIMIT $1::bigint
+                """, [.int(Int64(limit))]).map { r in
+                DiscrepancyExample(roundId: try r.int(0), table: try r.string(1), key: try r.string(2), kind: try r.string(3),
+                                   verdict: try r.string(4), explanation: r.optionalString(5))
+            }
+        }
+    }
+
     /// One row per (key, field) of a mismatch, one per key (field null) otherwise, as a JSON
     /// array for jsonb_to_recordset: a single parameter instead of SQL built from values.
     static func discrepancyRows(_ samples: [Discrepancy]) -> String {
@@ -87,7 +103,8 @@ public struct RoundStore: Sendable {
         func row(_ d: Discrepancy, field: String?, legacy: String?, stream: String?) -> String {
             "{\"table_name\":\(JSONText.string(d.table.rawValue)),\"key\":\(JSONText.string(d.key)),"
                 + "\"kind\":\(JSONText.string(d.kind.rawValue)),\"field\":\(JSONText.optionalString(field)),"
-                + "\"legacy_value\":\(JSONText.optionalString(legacy)),\"stream_value\":\(JSONText.optionalString(stream))}"
+                + "\"legacy_value\":\(JSONText.optionalString(legacy)),\"stream_value\":\(JSONText.optionalString(stream)),"
+                + "\"verdict\":\(JSONText.string(d.verdict.rawValue))}"
         }
         for d in samples {
             if d.fields.isEmpty {

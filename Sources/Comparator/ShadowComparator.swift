@@ -13,14 +13,17 @@ import StreamAgg
 public struct ShadowComparator: Sendable {
     public let postgres: PostgresClient
     public let redis: RedisClient
+    /// Where the input topics are: mismatches are judged against the fold of their records.
+    public let kafka: KafkaConfiguration
     public let topics: TopicNames
     public let settings: ComparatorSettings
     /// Told what the round is doing as it moves on (`bridge compare` shows it on long rounds).
     public var progress: @Sendable (String) -> Void = { _ in }
 
-    public init(postgres: PostgresClient, redis: RedisClient, topics: TopicNames, settings: ComparatorSettings) {
+    public init(postgres: PostgresClient, redis: RedisClient, kafka: KafkaConfiguration, topics: TopicNames, settings: ComparatorSettings) {
         self.postgres = postgres
         self.redis = redis
+        self.kafka = kafka
         self.topics = topics
         self.settings = settings
     }
@@ -39,14 +42,25 @@ public struct ShadowComparator: Sendable {
         case .done(let r): reading = r
         case .notAtCut(let reason): reading = try await fullReading(reason: reason)
         }
+        var outcome = reading.merge.outcome
+        if outcome.mismatches > 0 && settings.judgeLimit > 0 {
+            progress("judging up to \(settings.judgeLimit) mismatches against the input records")
+        }
+        let judging = await RoundJudge(adjudicator: adjudicator, limit: settings.judgeLimit)
+            .judge(&outcome.samples, outcome: outcome, states: reading.states)
         let round = ComparisonRound(
             id: 0, startedAt: startedAt, finishedAt: Self.now(), durationMillis: Self.millis(clock.now - started),
             legacyReadMillis: reading.legacyMillis, streamReadMillis: reading.streamMillis,
-            compareMillis: reading.compareMillis, method: reading.method, outcome: reading.merge.outcome,
+            compareMillis: reading.compareMillis, method: reading.method, outcome: outcome,
             partitions: reading.states, legacyLag: reading.merge.cut.legacyLag, streamLag: reading.merge.cut.streamLag,
-            graceSeconds: settings.graceSeconds, rules: settings.rules)
+            graceSeconds: settings.graceSeconds, rules: settings.rules, judging: judging)
         progress("storing the round")
         return try await RoundStore(postgres: postgres).save(round)
+    }
+
+    /// Judges keys against the input log with this round's rules and limits.
+    public var adjudicator: Adjudicator {
+        Adjudicator(kafka: kafka, topics: topics, rules: settings.rules, maxRecords: settings.judgeMaxRecords)
     }
 
     /// What either way of reading produced.

@@ -20,9 +20,13 @@ public struct ShadowService: Service {
     let exitWhenIdle: Bool
     let upstream: UpstreamCompletion?
     let logger: Logger
+    /// Runs after each stored round (the rollout plan's decision; the comparator does not know
+    /// the rollout).
+    let afterRound: (@Sendable (ComparisonRound, PostgresClient) async -> Void)?
 
     public init(configuration: BridgeConfiguration, settings: ComparatorSettings, interval: Duration, reportDirectory: URL?,
-                exitWhenIdle: Bool, upstream: UpstreamCompletion?, logger: Logger) {
+                exitWhenIdle: Bool, upstream: UpstreamCompletion?, logger: Logger,
+                afterRound: (@Sendable (ComparisonRound, PostgresClient) async -> Void)? = nil) {
         self.configuration = configuration
         self.settings = settings
         self.interval = interval
@@ -30,6 +34,7 @@ public struct ShadowService: Service {
         self.exitWhenIdle = exitWhenIdle
         self.upstream = upstream
         self.logger = logger
+        self.afterRound = afterRound
     }
 
     public func run() async throws {
@@ -37,7 +42,7 @@ public struct ShadowService: Service {
         defer { postgres.close() }
         let redis = try await RedisClient(configuration: try configuration.redis(), name: "shadow-redis")
         defer { redis.close() }
-        let comparator = ShadowComparator(postgres: postgres, redis: redis, topics: configuration.topics, settings: settings)
+        let comparator = ShadowComparator(postgres: postgres, redis: redis, kafka: configuration.kafka, topics: configuration.topics, settings: settings)
         // Reports to /readyz like the paths do; it sleeps between rounds, so it reports no polls
         // and /livez leaves it out.
         PathActivity.shared.started("shadow")
@@ -66,6 +71,10 @@ public struct ShadowService: Service {
             for (kind, count) in round.outcome.counts {
                 Counter(label: "bridge_comparison_discrepancies_total", dimensions: [("kind", kind.rawValue)]).increment(by: count)
             }
+            for (verdict, count) in round.judging.verdicts {
+                Counter(label: "bridge_comparison_verdicts_total", dimensions: [("verdict", verdict.rawValue)]).increment(by: count)
+            }
+            Counter(label: "bridge_comparison_judged_records_total").increment(by: round.judging.cost.recordsRead)
             for sample in round.outcome.samples {
                 for field in sample.fields {
                     Counter(label: "bridge_comparison_field_mismatches_total",
@@ -80,7 +89,10 @@ public struct ShadowService: Service {
             }
             logger.info("shadow: round \(round.id) \(round.clean ? "clean" : "found discrepancies")",
                         metadata: ["compared": "\(round.outcome.comparedRows)", "discrepancies": "\(round.outcome.totalDiscrepancies)",
-                                   "mismatch_rate": "\(round.outcome.mismatchRate)", "report": "\(files.last?.path ?? "-")"])
+                                   "mismatch_rate": "\(round.outcome.mismatchRate)", "report": "\(files.last?.path ?? "-")",
+                                   "verdicts": "\(JudgingText.summary(round.judging, mismatches: round.outcome.mismatches))",
+                                   "stream_lag": "\(round.streamLag)"])
+            await afterRound?(round, postgres)
         } catch {
             Counter(label: "bridge_comparison_rounds_total", dimensions: [("result", "failed")]).increment()
             PathActivity.shared.failed("shadow", error)

@@ -1,4 +1,5 @@
 import BridgeModel
+import BridgeSupport
 import KafkaClient
 import PostgresClient
 
@@ -74,6 +75,36 @@ public struct LegacyExport: Sendable {
         }
     }
 
+    /// One contact's row, the input partitions of its raw records and the applied offsets, from
+    /// one snapshot.
+    public func contact(_ contactId: String) async throws -> StoredKey<ContactSummaryRow> {
+        try await postgres.withConnection { conn in
+            try Self.repeatableRead(conn) { conn in
+                let row = try conn.query("SELECT \(SummaryRowReader.selectList) FROM legacy.contact_summary WHERE contact_id = $1",
+                                         [.text(contactId)]).map { try SummaryRowReader.row($0) }.first
+                let partitions = try conn.query("""
+                    SELECT source_topic, kafka_partition FROM legacy.contact_records WHERE contact_id = $1
+                    UNION
+                    SELECT source_topic, kafka_partition FROM legacy.message_events WHERE contact_id = $1
+                    """, [.text(contactId)]).map { TopicPartition(try $0.string(0), Int32(try $0.int(1))) }
+                return StoredKey(row: row, partitions: partitions.sorted(), appliedOffsets: try Self.appliedOffsets(conn))
+            }
+        }
+    }
+
+    /// One campus-day's row and the applied offsets, from one snapshot. Its records may lie in
+    /// any partition, so no partitions are named.
+    public func campusDay(_ key: CampusDayKey) async throws -> StoredKey<CampusDailyRow> {
+        try await postgres.withConnection { conn in
+            try Self.repeatableRead(conn) { conn in
+                let row = try conn.query("""
+                    SELECT \(Self.campusDailyColumns) FROM legacy.campus_daily WHERE campus_id = $1 AND day = DATE '1970-01-01' + $2::int
+                    """, [.text(key.campusId), .int(key.day.daysSinceEpoch)]).map(Self.campusDailyRow).first
+                return StoredKey(row: row, partitions: [], appliedOffsets: try Self.appliedOffsets(conn))
+            }
+        }
+    }
+
     private static func repeatableRead<T>(_ conn: PostgresConnection, _ body: (PostgresConnection) throws -> T) throws -> T {
         try conn.transaction { conn in
             try conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -124,18 +155,24 @@ public struct LegacyExport: Sendable {
         return (pairs.map(\.0), pairs.map(\.1))
     }
 
+    /// The columns of a campus-day row: the day as a day number avoids depending on the
+    /// session's DateStyle.
+    static let campusDailyColumns = """
+        campus_id, (day - DATE '1970-01-01')::bigint, sent, delivered, failed, replies, opt_outs, active_contacts
+        """
+
     static func campusDaily(_ conn: PostgresConnection) throws -> [CampusDailyRow] {
-        // The day as a day number avoids depending on the session's DateStyle.
         try conn.query("""
-            SELECT campus_id, (day - DATE '1970-01-01')::bigint,
-                   sent, delivered, failed, replies, opt_outs, active_contacts
+            SELECT \(campusDailyColumns)
               FROM legacy.campus_daily
              ORDER BY campus_id COLLATE "C", day
-            """).map { r in
-            CampusDailyRow(campusId: try r.string(0), day: Day(daysSinceEpoch: try r.int(1)),
-                           sent: try r.int(2), delivered: try r.int(3), failed: try r.int(4),
-                           replies: try r.int(5), optOuts: try r.int(6), activeContacts: try r.int(7))
-        }
+            """).map(campusDailyRow)
+    }
+
+    static func campusDailyRow(_ r: PostgresRow) throws -> CampusDailyRow {
+        CampusDailyRow(campusId: try r.string(0), day: Day(daysSinceEpoch: try r.int(1)),
+                       sent: try r.int(2), delivered: try r.int(3), failed: try r.int(4),
+                       replies: try r.int(5), optOuts: try r.int(6), activeContacts: try r.int(7))
     }
 
     static func appliedOffsets(_ conn: PostgresConnection) throws -> [TopicPartition: Int64] {

@@ -2,10 +2,12 @@ import Foundation
 import PostgresClient
 
 /// The rule that guards every change giving the stream path more keys: the last `rounds`
-/// comparison rounds (newest first, by id) must all be consistent, without discrepancies, and
-/// have compared at least `minKeys` contacts each. A round that compared nothing proves nothing,
-/// and an inconsistent round (taken while the paths were at different offsets) proves nothing
-/// either, so both close the gate just like a discrepancy does.
+/// comparison rounds (newest first, by id) must all be consistent, without discrepancies, have
+/// compared at least `minKeys` contacts each, and have found the stream path not behind the
+/// legacy path. A round that compared nothing proves nothing, an inconsistent round (taken while
+/// the paths were at different offsets) proves nothing either, and a round with the stream path
+/// behind (catching up, or rebuilding after a reset) has not seen its whole store; all of them
+/// close the gate just like a discrepancy does.
 public struct RolloutGate: Sendable, Hashable {
     /// K: how many of the newest rounds must be clean.
     public var rounds: Int
@@ -38,38 +40,12 @@ public struct RolloutGate: Sendable, Hashable {
     /// Judges the newest rounds. Runs on the caller's connection so that a rollout change can
     /// judge and write in one transaction.
     public func verdict(using conn: PostgresConnection) throws -> GateVerdict {
-        let rows = try conn.query("""
-            SELECT id, consistent, discrepancies, compared_contacts,
-                   to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-              FROM bridge.comparison_rounds
-             ORDER BY id DESC
-             LIMIT $1
-            """, [.int(Int64(rounds))])
-        var problems: [String] = []
-        var checked: [Int64] = []
-        for i in 0..<rows.count {
-            let r = rows[i]
-            let id = try r.int(0)
-            checked.append(id)
-            let finished = r.optionalString(4).map { " (finished \($0))" } ?? " (unfinished)"
-            let consistent = r.isNull(1) ? false : try r.bool(1)
-            let discrepancies = try r.optionalInt(2)
-            let compared = try r.optionalInt(3)
-            if !consistent {
-                problems.append("round \(id)\(finished) was not taken at a consistent cut")
-            }
-            if let discrepancies, discrepancies > 0 {
-                problems.append("round \(id)\(finished) found \(discrepancies) discrepanc\(discrepancies == 1 ? "y" : "ies")")
-            } else if discrepancies == nil {
-                problems.append("round \(id)\(finished) has no discrepancy count")
-            }
-            if (compared ?? 0) < minKeys {
-                problems.append("round \(id)\(finished) compared \(compared ?? 0) contacts, fewer than the \(minKeys) required")
-            }
+        let rounds = try conn.query("SELECT \(RoundEvidence.columns) FROM bridge.comparison_rounds ORDER BY id DESC LIMIT $1",
+                                    [.int(Int64(self.rounds))]).map(RoundEvidence.init)
+        var problems = rounds.flatMap { $0.problems(minKeys: minKeys) }
+        if rounds.count < self.rounds {
+            problems.insert("only \(rounds.count) comparison round\(rounds.count == 1 ? "" : "s") recorded, the gate needs \(self.rounds) clean one\(self.rounds == 1 ? "" : "s")", at: 0)
         }
-        if rows.count < rounds {
-            problems.insert("only \(rows.count) comparison round\(rows.count == 1 ? "" : "s") recorded, the gate needs \(rounds) clean one\(rounds == 1 ? "" : "s")", at: 0)
-        }
-        return GateVerdict(open: problems.isEmpty, rounds: rounds, minKeys: minKeys, checkedRounds: checked, problems: problems)
+        return GateVerdict(open: problems.isEmpty, rounds: self.rounds, minKeys: minKeys, checkedRounds: rounds.map(\.id), problems: problems)
     }
 }

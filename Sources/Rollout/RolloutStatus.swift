@@ -7,8 +7,10 @@ public struct RolloutStatus: Sendable, Hashable, Codable {
     public var reason: String?
     public var gate: GateVerdict
     public var history: [RolloutHistoryEntry]
+    /// The progressive plan, where it stands and what it does next (nil without a plan).
+    public var plan: PlanStatus?
 
-    public init(state: RolloutState, gate: GateVerdict, history: [RolloutHistoryEntry]) {
+    public init(state: RolloutState, gate: GateVerdict, history: [RolloutHistoryEntry], plan: PlanStatus? = nil) {
         phase = state.position.phase
         percent = state.position.percent
         since = state.since
@@ -16,5 +18,6 @@ public struct RolloutStatus: Sendable, Hashable, Codable {
         reason = state.reason
         self.gate = gate
         self.history = history
+        self.plan = plan
     }
 }

@@ -40,7 +40,7 @@ public struct RolloutStore: Sendable {
         try await postgres.withConnection { conn in
             try conn.query("""
                 SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), operator, action,
-                       from_phase, to_phase, from_percent, to_percent, forced, reason
+                       from_phase, to_phase, from_percent, to_percent, forced, reason, automatic, array_to_string(round_ids, ',')
                   FROM bridge.rollout_history
                  ORDER BY id DESC
                  LIMIT $1
@@ -48,7 +48,8 @@ public struct RolloutStore: Sendable {
                 RolloutHistoryEntry(id: try r.int(0), at: try r.string(1), operator: try r.string(2), action: try r.string(3),
                                     fromPhase: r.optionalString(4), toPhase: r.optionalString(5),
                                     fromPercent: try r.optionalInt(6).map { Int($0) }, toPercent: try r.optionalInt(7).map { Int($0) },
-                                    forced: try r.bool(8), reason: r.optionalString(9))
+                                    forced: try r.bool(8), reason: r.optionalString(9), automatic: try r.bool(10),
+                                    roundIds: (r.optionalString(11) ?? "").split(separator: ",").compactMap { Int64($0) })
             }
         }
     }
@@ -63,7 +64,8 @@ public struct RolloutStore: Sendable {
         let state = try await state()
         let verdict = try await verdict(gate: gate)
         let history = try await history(limit: historyLimit)
-        return RolloutStatus(state: state, gate: verdict, history: history)
+        let plan = try await PlanStore(postgres: postgres).status(gate: gate)
+        return RolloutStatus(state: state, gate: verdict, history: history, plan: plan)
     }
 
     /// shadow → canary (at `percent`, default 10) or canary → cutover, through the gate.
@@ -115,25 +117,47 @@ public struct RolloutStore: Sendable {
                     let overridden = "forced past the gate: " + verdict.problems.joined(separator: "; ")
                     auditReason = reason.map { "\($0) (\(overridden))" } ?? overridden
                 }
-                try conn.query("""
-                    UPDATE bridge.rollout_state
-                       SET phase = $1, canary_percent = $2, changed_at = now(), changed_by = $3, reason = $4
-                     WHERE id = 1
-                    """, [.text(next.phase.rawValue), .int(Int64(next.percent)), .text(`operator`), auditReason.postgres])
-                let inserted = try conn.query("""
-                    INSERT INTO bridge.rollout_history
-                           (operator, action, from_phase, to_phase, from_percent, to_percent, forced, reason)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                    RETURNING id
-                    """, [.text(`operator`), .text(action.rawValue), .text(current.phase.rawValue), .text(next.phase.rawValue),
-                          .int(Int64(current.percent)), .int(Int64(next.percent)), .bool(forced), auditReason.postgres])
-                return RolloutChange(action: action, from: current, to: next, forced: forced, verdict: verdict,
-                                     historyId: try inserted[0].int(0))
+                let historyId = try Self.move(conn, action, from: current, to: next, operator: `operator`, forced: forced, reason: auditReason)
+                // An operator's rollback stops a plan from taking the rollout forward again.
+                if action == .rollback {
+                    try PlanStore.pauseIfActive(conn, reason: "paused by the rollback of \(`operator`)" + (reason.map { ": \($0)" } ?? ""))
+                }
+                return RolloutChange(action: action, from: current, to: next, forced: forced, verdict: verdict, historyId: historyId)
             }
         }
     }
 
-    private static func state(_ conn: PostgresConnection, lock: Bool) throws -> RolloutState {
+    /// Writes a new position and its history row; every change, the plan's included, goes
+    /// through here inside the transaction that locked the state row. A move to another
+    /// position starts the plan's step again.
+    static func move(_ conn: PostgresConnection, _ action: RolloutAction, from current: RolloutPosition, to next: RolloutPosition,
+                     operator: String, forced: Bool = false, reason: String?, automatic: Bool = false, rounds: [Int64] = []) throws -> Int64 {
+        try conn.query("""
+            UPDATE bridge.rollout_state
+               SET phase = $1, canary_percent = $2, changed_at = now(), changed_by = $3, reason = $4
+             WHERE id = 1
+            """, [.text(next.phase.rawValue), .int(Int64(next.percent)), .text(`operator`), reason.postgres])
+        if next != current { try PlanStore.restartStep(conn) }
+        return try record(conn, action, at: current, to: next, operator: `operator`, forced: forced, reason: reason,
+                          automatic: automatic, rounds: rounds)
+    }
+
+    /// One history row. Actions that do not move the rollout (plan, pause, stream reset) have
+    /// the same position before and after.
+    static func record(_ conn: PostgresConnection, _ action: RolloutAction, at current: RolloutPosition, to next: RolloutPosition? = nil,
+                       operator: String, forced: Bool = false, reason: String?, automatic: Bool = false, rounds: [Int64] = []) throws -> Int64 {
+        let next = next ?? current
+        return try conn.query("""
+            INSERT INTO bridge.rollout_history
+                   (operator, action, from_phase, to_phase, from_percent, to_percent, forced, reason, automatic, round_ids)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::bigint[])
+            RETURNING id
+            """, [.text(`operator`), .text(action.rawValue), .text(current.phase.rawValue), .text(next.phase.rawValue),
+                  .int(Int64(current.percent)), .int(Int64(next.percent)), .bool(forced), reason.postgres, .bool(automatic),
+                  .text("{" + rounds.map(String.init).joined(separator: ",") + "}")])[0].int(0)
+    }
+
+    static func state(_ conn: PostgresConnection, lock: Bool) throws -> RolloutState {
         let rows = try conn.query("SELECT \(stateColumns) FROM bridge.rollout_state WHERE id = 1" + (lock ? " FOR UPDATE" : ""))
         guard rows.count == 1 else { throw NotMigrated() }
         let r = rows[0]

@@ -21,9 +21,12 @@ import Testing
             #expect(rounds.first?.contains(": clean") == true, "\(rounds)")
             #expect(rounds.contains { $0.contains("1 discrepancies") })
             #expect(lines.contains { $0.contains("found: contact_summary key") && $0.contains("field messages_sent") })
+            // Judged against the input records: the legacy path is the wrong one.
+            #expect(lines.contains { $0.contains("legacy_wrong: judged against the fold of") && $0.contains("the stream row equals it") })
             #expect(rounds.last?.contains(": clean") == true)
+            // A plan step happens by itself.
+            #expect(lines.contains { $0.contains("the plan moved shadow -> canary 10% by itself") }, "\(lines.suffix(20))")
             #expect(lines.contains { $0.contains("gate: open") })
-            #expect(lines.contains { $0.contains("shadow 0% -> canary 10%") })
             let report = reports.appendingPathComponent("latest.html")
             #expect(lines.contains { $0.contains("HTML report: \(report.path)") })
             let html = try String(contentsOf: report, encoding: .utf8)
@@ -31,6 +34,7 @@ import Testing
             // namespace URI is an identifier, not a fetch).
             let fetched = ["src=", "href=\"http", "url(", "@import", "<script"].filter { html.contains($0) }
             #expect(html.contains("<svg") && fetched.isEmpty, "self-contained, found \(fetched)")
+            #expect(html.contains("(automatic)"), "the plan's move on the timeline")
             try screenshot(url: report.absoluteString, name: "comparison-report.png")
         }
     }

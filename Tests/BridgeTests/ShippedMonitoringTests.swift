@@ -26,7 +26,7 @@ import Testing
         let tests = try String(contentsOf: Self.ruleTests, encoding: .utf8)
         let alerts = rules.matches(of: /- alert: (\w+)/).map { String($0.1) }
         #expect(Set(alerts) == ["BridgePathLagging", "BridgePathDown", "BridgeDiscrepancies", "BridgeComparatorNotRunning",
-                                "BridgeGateClosedDuringCanary", "BridgeDeadLetters"])
+                                "BridgeGateClosedDuringCanary", "BridgeDeadLetters", "BridgeRolloutRolledBack"])
         // Each alert appears in a test that expects it and in one that expects silence.
         let cases = tests.components(separatedBy: "alertname: ").dropFirst().map { String($0) }
         for alert in alerts {
@@ -81,7 +81,7 @@ import Testing
             var rules: [(name: String, health: String)] = []
             let loaded = try await eventually(seconds: 20) {
                 rules = try await prometheus.rules()
-                return rules.count == 7 && rules.allSatisfy { $0.health == "ok" }
+                return rules.count == 8 && rules.allSatisfy { $0.health == "ok" }
             }
             #expect(loaded, "rules: \(rules)")
             // Every dashboard query is valid PromQL to this Prometheus.

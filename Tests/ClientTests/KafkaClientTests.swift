@@ -186,4 +186,31 @@ import Testing
         #expect(marks.values.map(\.high).reduce(0, +) == 6)
         #expect(marks.values.allSatisfy { $0.low == 0 })
     }
+
+    /// The reader assigns partitions directly: the records of each range, in order, and where
+    /// a range runs past the log, how far the log goes.
+    @Test func partitionReaderReadsRangesWithoutAGroup() async throws {
+        let topic = try await uniqueTopic("ranges")
+        let producer = try KafkaProducer(configuration: kafka)
+        let records = (0..<30).map { OutgoingRecord(topic: topic, key: Array("k".utf8), value: Array("v\($0)".utf8), partition: Int32($0 % 2)) }
+        try await producer.send(records)
+        await producer.close()
+
+        let reader = try KafkaPartitionReader(configuration: kafka)
+        let p0 = TopicPartition(topic, 0), p1 = TopicPartition(topic, 1), p2 = TopicPartition(topic, 2)
+        var seen: [TopicPartition: [String]] = [:]
+        let started = ContinuousClock.now
+        let reached = try await reader.read([p0: 2..<6, p1: 0..<40, p2: 0..<0]) { batch in
+            for r in batch { seen[r.topicPartition, default: []].append(String(decoding: r.value ?? [], as: UTF8.self)) }
+        }
+        print("partition reader: read \(seen.values.map(\.count).reduce(0, +)) records in \(ContinuousClock.now - started)")
+        let marks = try await reader.watermarks([p0, p1])
+        await reader.close()
+        // Partition 0 holds v0, v2, v4, ...: offsets 2..<6 are v4, v6, v8, v10.
+        #expect(seen[p0] == ["v4", "v6", "v8", "v10"])
+        #expect(seen[p1] == (0..<15).map { "v\(2 * $0 + 1)" }, "partition 1 read to its end")
+        #expect(seen[p2] == nil)
+        #expect(reached == [p0: 6, p1: 15, p2: 0], "a range past the log stops at its end")
+        #expect(marks[p0]?.low == 0)
+    }
 }

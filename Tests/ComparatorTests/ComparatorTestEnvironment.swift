@@ -38,9 +38,9 @@ struct ComparatorTestEnvironment {
         try await services.runPaths(legacy: legacy, stream: stream, logger: logger)
     }
 
-    func comparator(graceSeconds: Double = 60, rules: ComparisonRules = ComparisonRules()) -> ShadowComparator {
-        ShadowComparator(postgres: postgres, redis: redis, topics: configuration.topics,
-                         settings: ComparatorSettings(graceSeconds: graceSeconds, sampleLimit: 1000, rules: rules))
+    func comparator(graceSeconds: Double = 60, rules: ComparisonRules = ComparisonRules(), judgeLimit: Int = 20) -> ShadowComparator {
+        ShadowComparator(postgres: postgres, redis: redis, kafka: configuration.kafka, topics: configuration.topics,
+                         settings: ComparatorSettings(graceSeconds: graceSeconds, sampleLimit: 1000, rules: rules, judgeLimit: judgeLimit))
     }
 
     /// Changes a contact's stored stream row the way a stray write would: the row only, not

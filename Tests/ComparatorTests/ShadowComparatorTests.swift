@@ -60,13 +60,22 @@ struct ShadowComparatorTests {
                                              stream: String(victim.messagesSent))])
         let json = JSONReport.render(round)
         #expect(json.contains("\"fields\":[{\"field\":\"messages_sent\",\"legacy\":\(victim.messagesSent + 5),\"stream\":\(victim.messagesSent)}]"))
+        // Judged against the fold of the contact's input records: the legacy path is wrong.
+        #expect(d.verdict == .legacyWrong, "\(d.explanation ?? "")")
+        #expect(d.reference == victim.json)
+        #expect(round.judging.verdicts == [.legacyWrong: 1] && round.judging.cost.recordsRead > 0 && round.judging.cost.partitionsRead == 2)
+        #expect(json.contains("\"verdict\":\"legacy_wrong\"") && json.contains("\"judging\":{\"limit\":"))
 
         let stored = try await env.postgres.query(
-            "SELECT key, kind, field, legacy_value, stream_value FROM bridge.comparison_discrepancies WHERE round_id = $1::bigint",
+            "SELECT key, kind, field, legacy_value, stream_value, verdict FROM bridge.comparison_discrepancies WHERE round_id = $1::bigint",
             [.int(round.id)])
         #expect(stored.count == 1)
         #expect(try stored[0].string(0) == victim.contactId && stored[0].optionalString(2) == "messages_sent")
         #expect(stored[0].optionalString(3) == String(victim.messagesSent + 5))
+        #expect(stored[0].optionalString(5) == "legacy_wrong")
+        let counts = try await env.postgres.query("SELECT mismatches, verdicts->>'legacy_wrong' FROM bridge.comparison_rounds WHERE id = $1::bigint",
+                                                  [.int(round.id)])
+        #expect(try counts[0].int(0) == 1 && counts[0].optionalString(1) == "1")
 
         // The HTML report: self-contained, with its charts and the mismatching key.
         let store = RoundStore(postgres: env.postgres)
@@ -74,7 +83,7 @@ struct ShadowComparatorTests {
         #expect(html.hasPrefix("<!DOCTYPE html>") && html.hasSuffix("</html>\n"))
         #expect(html.contains("<svg") && html.contains("</svg>"))
         #expect(html.contains(victim.contactId))
-        #expect(html.contains("messages_sent"))
+        #expect(html.contains("messages_sent") && html.contains("legacy_wrong"))
         #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("href=") && !html.contains("url("))
 
         // A tolerance of 5 on that field makes the same state clean.
@@ -105,6 +114,7 @@ struct ShadowComparatorTests {
         #expect(round.method == .checksums(buckets: ContactDigest.bucketCount, bucketsRead: 1, verification: SumVerification(driftedBuckets: 1)))
         #expect(d.fields == [FieldDifference(field: "phone", legacy: JSONText.optionalString(victim.phone),
                                              stream: "\"+19999999999\"")])
+        #expect(d.verdict == .streamWrong, "\(d.explanation ?? "")")
         #expect(JSONReport.render(round).contains("\"verified\":true,\"drifted_buckets\":1"))
 
         let ignoring = try await env.comparator(rules: ComparisonRules(ignored: ["contact_summary.phone"])).round(verify: true)
@@ -128,6 +138,37 @@ struct ShadowComparatorTests {
         let d = try #require(round.outcome.samples.first)
         #expect(d.key == victim.contactId && d.kind == .valueMismatch)
         #expect(d.fields == [FieldDifference(field: "replies", legacy: String(victim.replies + 1), stream: String(victim.replies))])
+        await env.cleanUp()
+    }
+
+    @Test("a round judges up to its limit, reading each partition once; a campus-day is judged from every partition's events")
+    func judgingLimitAndCampusDays() async throws {
+        let env = try await ComparatorTestEnvironment()
+        try await env.produce(contacts: 40, events: 400, seed: 4)
+        try await env.run()
+        let victims = try await LegacyExport(postgres: env.postgres).contactSummaries().prefix(3).map(\.contactId)
+        for id in victims {
+            try await env.postgres.query("UPDATE legacy.contact_summary SET replies = replies + 1 WHERE contact_id = $1", [.text(id)])
+        }
+        let day = try #require(try await LegacyExport(postgres: env.postgres).campusDaily().first)
+        try await env.postgres.query("UPDATE legacy.campus_daily SET sent = sent + 2 WHERE campus_id = $1 AND day = DATE '1970-01-01' + $2::int",
+                                     [.text(day.campusId), .int(day.day.daysSinceEpoch)])
+
+        let limited = try await env.comparator(judgeLimit: 2).round()
+        #expect(limited.outcome.mismatches == 4)
+        #expect(limited.outcome.samples.map(\.verdict) == [.legacyWrong, .legacyWrong, .unjudged, .unjudged])
+        #expect(limited.judging.verdicts == [.legacyWrong: 2, .unjudged: 2] && limited.judging.judged == 2)
+
+        let all = try await env.comparator().round()
+        #expect(all.outcome.samples.map(\.verdict) == [.legacyWrong, .legacyWrong, .legacyWrong, .legacyWrong], "\(all.outcome.samples.map(\.explanation))")
+        let campusDay = try #require(all.outcome.samples.last)
+        #expect(campusDay.table == .campusDaily && campusDay.reference == day.json)
+        // Every message-events partition for the campus-day, the victims' contacts partitions:
+        // each read once, however many keys need it.
+        let store = StreamStore(redis: env.redis, prefix: env.prefix)
+        var contactPartitions: Set<Int32> = []
+        for id in victims { contactPartitions.insert(try #require(try await store.contact(id)).partition) }
+        #expect(all.judging.cost.partitionsRead == 4 + contactPartitions.count)
         await env.cleanUp()
     }
 

@@ -13,13 +13,14 @@ struct RolloutStoreTests {
 
     /// Records a comparison round the way the comparator would, returning its id.
     @discardableResult
-    static func round(_ postgres: PostgresClient, consistent: Bool = true, discrepancies: Int64 = 0, compared: Int64 = 100) async throws -> Int64 {
+    static func round(_ postgres: PostgresClient, consistent: Bool = true, discrepancies: Int64 = 0, compared: Int64 = 100,
+                      streamLag: Int64 = 0) async throws -> Int64 {
         try await postgres.query("""
             INSERT INTO bridge.comparison_rounds
-                   (started_at, finished_at, consistent, compared_contacts, compared_campus_days, discrepancies, mismatch_rate)
-            VALUES (now(), now(), $1, $2, 10, $3, 0)
+                   (started_at, finished_at, consistent, compared_contacts, compared_campus_days, discrepancies, mismatch_rate, stream_lag)
+            VALUES (now(), now(), $1, $2, 10, $3, 0, $4)
             RETURNING id
-            """, [.bool(consistent), .int(compared), .int(discrepancies)])[0].int(0)
+            """, [.bool(consistent), .int(compared), .int(discrepancies), .int(streamLag)])[0].int(0)
     }
 
     static func refusal(_ body: () async throws -> RolloutChange) async -> RolloutRefused? {
@@ -118,6 +119,26 @@ struct RolloutStoreTests {
         #expect(status.phase == .shadow && status.by == "oncall")
         #expect(status.history.count == 3)
         #expect(!status.gate.open)
+        await database.drop()
+    }
+
+    @Test("a round that found the stream path behind (rebuilding) closes the gate")
+    func streamBehindClosesTheGate() async throws {
+        let database = try await Self.database()
+        let postgres = try await PostgresClient(url: database.url)
+        defer { postgres.close() }
+        let store = RolloutStore(postgres: postgres)
+        let gate = RolloutGate(rounds: 2, minKeys: 1)
+        try await Self.round(postgres)
+        let behind = try await Self.round(postgres, streamLag: 1200)
+        let verdict = try await store.verdict(gate: gate)
+        #expect(!verdict.open)
+        #expect(verdict.problems.count == 1 && verdict.problems[0].hasPrefix("round \(behind) (finished ")
+                 && verdict.problems[0].hasSuffix("found the stream path 1200 offsets behind the legacy path (still catching up, or rebuilding after a reset)"),
+                 "\(verdict.problems)")
+        try await Self.round(postgres)
+        try await Self.round(postgres)
+        #expect(try await store.verdict(gate: gate).open)
         await database.drop()
     }
 

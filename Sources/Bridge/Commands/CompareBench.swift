@@ -82,7 +82,7 @@ struct CompareBench: AsyncParsableCommand {
                              offsets: try await store.appliedOffsets(), topics: config.topics, postgres: postgres)
         let loadSeconds = (ContinuousClock.now - start).inSeconds
 
-        let comparator = ShadowComparator(postgres: postgres, redis: redis, topics: config.topics, settings: try ComparatorSettings.fromEnvironment())
+        let comparator = ShadowComparator(postgres: postgres, redis: redis, kafka: config.kafka, topics: config.topics, settings: try ComparatorSettings.fromEnvironment())
         print("| round | contacts compared | campus-days | clean | total ms | legacy read ms | stream read ms | compare ms | method |")
         print("| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |")
         for verify in Array(repeating: false, count: rounds) + Array(repeating: true, count: verifyRounds) {

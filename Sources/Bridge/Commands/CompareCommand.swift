@@ -57,7 +57,7 @@ struct CompareCommand: AsyncParsableCommand {
         // A round over millions of contacts takes a while: after 2 s, say what it is doing
         // (on standard error, so that the report on standard output stays clean).
         let progress = StageProgress(label: "bridge compare", line: .standardError(every: .seconds(2)))
-        var comparator = ShadowComparator(postgres: postgres, redis: redis, topics: config.topics, settings: settings)
+        var comparator = ShadowComparator(postgres: postgres, redis: redis, kafka: config.kafka, topics: config.topics, settings: settings)
         comparator.progress = { progress.stage($0) }
         let round = try await progress.run { try await comparator.round(verify: verify) }
         let text = try await format.render(round, postgres: postgres)

@@ -3,12 +3,13 @@ import Foundation
 import PostgresClient
 import Rollout
 
-/// `bridge rollout status [--json] | set PHASE [--percent P] | advance [--force] | rollback`.
+/// `bridge rollout status [--json] | set PHASE [--percent P] | advance [--force] | rollback |
+/// plan --steps ... | plan --show | plan --clear | pause | resume`.
 struct RolloutCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollout",
         abstract: "Show or change the rollout phase (shadow -> canary -> cutover) that decides which path serves each key.",
-        subcommands: [Status.self, Set.self, Advance.self, Rollback.self])
+        subcommands: [Status.self, Set.self, Advance.self, Rollback.self, Plan.self, Pause.self, Resume.self])
 }
 
 /// Flags every rollout change takes: who and why (for the audit history), and the gate's limits.
@@ -158,5 +159,95 @@ extension RolloutCommand {
                 try await RolloutCommand.report { try await store.rollback(operator: who, reason: reason) }
             }
         }
+    }
+
+    struct Plan: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A progressive plan that `bridge run --shadow` carries out: step through --steps after --rounds clean rounds and --min-seconds each, roll back by itself.",
+            discussion: """
+                After each comparison round, `bridge run --shadow` advances to the next step once the \
+                newest K rounds since the step began are consistent and clean (and the stream path not \
+                behind) and S seconds have passed. During canary or cutover, a mismatch judged \
+                stream_wrong, both_wrong or undetermined (or not judged) rolls back to shadow at once and \
+                pauses the plan; legacy_wrong ones hold it unless accepted with --accept legacy_wrong. \
+                Every automatic move is in the history, by `bridge`, with its round ids. See docs/rollout.md.
+                """)
+
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var change: RolloutChangeOptions
+        @Option(help: "Stream shares to step through, increasing, the last 100 (cutover): 1,10,50,100.") var steps: String?
+        @Option(help: "Clean comparison rounds each step needs.") var rounds: Int?
+        @Option(name: .customLong("min-seconds"), help: "Seconds each step lasts at least.") var minSeconds: Int?
+        @Option(help: "legacy_wrong: mismatches judged legacy_wrong do not hold the plan.") var accept: [String] = []
+        @Flag(help: "Show the plan, where it stands and its next action.") var show = false
+        @Flag(help: "Remove the plan (the rollout stays where it is).") var clear = false
+
+        func validate() throws {
+            let modes = [steps != nil, show, clear].filter { $0 }.count
+            guard modes == 1 else { throw ValidationError("give one of --steps (with --rounds and --min-seconds), --show or --clear") }
+            if steps != nil {
+                guard rounds != nil, minSeconds != nil else { throw ValidationError("--steps needs --rounds K and --min-seconds S") }
+                do { _ = try plan().validated() } catch let invalid as RolloutPlan.Invalid { throw ValidationError(invalid.reason) }
+            } else if rounds != nil || minSeconds != nil || !accept.isEmpty {
+                throw ValidationError("--rounds, --min-seconds and --accept go with --steps")
+            }
+        }
+
+        func plan() throws -> RolloutPlan {
+            let parts = (steps ?? "").split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let numbers = parts.compactMap { Int($0) }
+            guard numbers.count == parts.count else { throw RolloutPlan.Invalid(reason: "--steps must be percentages separated by commas, like 1,10,50,100") }
+            return RolloutPlan(steps: numbers, rounds: rounds ?? 0, minSeconds: minSeconds ?? 0, accept: accept)
+        }
+
+        func run() async throws {
+            let gate = try change.gate.gate()
+            let who = OperatorIdentity.resolve(flag: change.operatorName)
+            let reason = change.reason
+            let config = try connection.configuration()
+            let postgres = try await PostgresClient(url: config.postgresURL)
+            defer { postgres.close() }
+            let plans = PlanStore(postgres: postgres)
+            if show {
+                guard let status = try await plans.status(gate: gate) else { print("no rollout plan"); return }
+                print(RolloutStatusText.plan(status).joined(separator: "\n"))
+            } else if clear {
+                print(try await plans.clear(operator: who, reason: reason) ? "rollout plan removed; the rollout stays where it is" : "no rollout plan to remove")
+            } else {
+                let plan = try plan()
+                let id = try await plans.set(plan, operator: who, reason: reason)
+                print("rollout plan: \(plan.summary) (history #\(id)); `bridge run --shadow` carries it out after each round")
+            }
+        }
+    }
+
+    /// `pause` and `resume`: a refusal (no plan) is one line on standard error, exit 1.
+    static func setPaused(_ paused: Bool, _ connection: ConnectionOptions, _ change: RolloutChangeOptions) async throws {
+        let who = OperatorIdentity.resolve(flag: change.operatorName)
+        let reason = change.reason
+        let config = try connection.configuration()
+        let postgres = try await PostgresClient(url: config.postgresURL)
+        defer { postgres.close() }
+        do {
+            try await PlanStore(postgres: postgres).setPaused(paused, operator: who, reason: reason)
+            print(paused ? "rollout plan paused: no automatic move until `bridge rollout resume`" : "rollout plan resumed: `bridge run --shadow` acts after its next round")
+        } catch let none as PlanStore.NoPlan {
+            FileHandle.standardError.write(Data("bridge rollout \(paused ? "pause" : "resume"): \(none)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    struct Pause: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop the rollout plan's automatic moves (the rollout stays where it is).")
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var change: RolloutChangeOptions
+        func run() async throws { try await RolloutCommand.setPaused(true, connection, change) }
+    }
+
+    struct Resume: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Let the rollout plan act again after the next comparison round.")
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var change: RolloutChangeOptions
+        func run() async throws { try await RolloutCommand.setPaused(false, connection, change) }
     }
 }

@@ -3,7 +3,6 @@ import Foundation
 import PostgresClient
 import RedisClient
 import Rollout
-import StreamAgg
 
 /// `bridge stream reset --yes`: remove the stream store so the stream path rebuilds it from the log.
 struct StreamCommand: AsyncParsableCommand {
@@ -20,11 +19,14 @@ struct StreamCommand: AsyncParsableCommand {
                 seen ids, campus-day shares, digest sums and offsets; also a store written by the \
                 previous engine). Running stream instances notice at their next commit and start \
                 again from offset 0. Refused unless the rollout is in shadow, since during canary \
-                or cutover the stream path serves traffic. Needs the input topics retained from \
-                offset 0. See docs/operations.md.
+                or cutover the stream path serves traffic; holds the rollout locked meanwhile, pauses \
+                an active rollout plan and records the reset in the rollout history. Needs the input \
+                topics retained from offset 0. See docs/rollout.md ("The stream path had a bug").
                 """)
 
         @OptionGroup var connection: ConnectionOptions
+        @Option(name: .customLong("operator"), help: "Who resets (default: the OS user), for the rollout history.") var operatorName: String?
+        @Option(help: "Why, for the rollout history.") var reason: String?
         @Flag(help: "Confirm that the stream store is to be removed.") var yes = false
 
         func run() async throws {
@@ -34,15 +36,21 @@ struct StreamCommand: AsyncParsableCommand {
             }
             let postgres = try await PostgresClient(url: config.postgresURL)
             defer { postgres.close() }
-            let phase = try await RolloutStore(postgres: postgres).position().phase
-            guard phase == .shadow else {
-                FileHandle.standardError.write(Data("bridge stream reset: refused: the rollout is in \(phase.rawValue), so the stream path serves traffic; roll back to shadow first (bridge rollout rollback)\n".utf8))
-                throw ExitCode(1)
-            }
             let redis = try await RedisClient(configuration: try config.redis())
             defer { redis.close() }
-            let removed = try await StreamReset.run(redis: redis, prefix: config.topicPrefix)
-            print("removed \(removed) keys of the stream store under prefix \"\(config.topicPrefix)\"; `bridge run --stream` rebuilds it from offset 0 of the input topics")
+            let reset = GuardedStreamReset(postgres: postgres, redis: redis, prefix: config.topicPrefix)
+            let outcome: GuardedStreamReset.Outcome
+            do {
+                outcome = try await reset.run(operator: OperatorIdentity.resolve(flag: operatorName), reason: reason)
+            } catch let refused as RolloutRefused {
+                FileHandle.standardError.write(Data("bridge stream reset: refused: \(refused.reason)\n".utf8))
+                throw ExitCode(1)
+            }
+            print("removed \(outcome.removedKeys) keys of the stream store under prefix \"\(config.topicPrefix)\" (history #\(outcome.historyId)); "
+                  + "`bridge run --stream` rebuilds it from offset 0 of the input topics, and comparison rounds report it behind until it has caught up")
+            if outcome.pausedPlan {
+                print("the rollout plan is paused; `bridge rollout resume` once the rounds are clean again")
+            }
         }
     }
 }

@@ -68,6 +68,12 @@ enum SettingsCatalogue {
         Setting(variable: "BRIDGE_COMPARE_VERIFY_EVERY", meaning: "bridge run --shadow verifies the stream's digest sums every N rounds") {
             "\($0.comparator.verifyEvery)"
         },
+        Setting(variable: "BRIDGE_COMPARE_JUDGE_LIMIT", meaning: "mismatches per round judged against the input log (0: none)") {
+            "\($0.comparator.judgeLimit)"
+        },
+        Setting(variable: "BRIDGE_COMPARE_JUDGE_MAX_RECORDS", meaning: "a judgement needing more input records is undetermined") {
+            "\($0.comparator.judgeMaxRecords)"
+        },
         Setting(variable: "BRIDGE_GATE_ROUNDS", meaning: "newest rounds that must be clean for the gate") { "\($0.gate.rounds)" },
         Setting(variable: "BRIDGE_GATE_MIN_KEYS", meaning: "contacts each of those rounds must compare") { "\($0.gate.minKeys)" },
         Setting(variable: "BRIDGE_LOG_LEVEL", meaning: "log level of bridge run and bridge demo") { effective in

@@ -10,8 +10,9 @@ import RedisClient
 import Rollout
 
 /// The whole story of a migration, told on the configured services in a few minutes: both paths
-/// on one workload, clean comparisons, a discrepancy injected and found, the gate opening, and a
-/// canary step — each step printed as it happens.
+/// on one workload, clean comparisons, a discrepancy injected, found and judged against the
+/// input (the legacy path is the wrong one), and a rollout plan taking its first canary step by
+/// itself — each step printed as it happens.
 struct DemoStory {
     let configuration: BridgeConfiguration
     let contacts: Int
@@ -45,7 +46,7 @@ struct DemoStory {
         step("4. Shadow comparison at a consistent cut")
         let redis = try await RedisClient(configuration: try config.redis(), name: "demo-redis")
         defer { redis.close() }
-        let comparator = ShadowComparator(postgres: postgres, redis: redis, topics: config.topics,
+        let comparator = ShadowComparator(postgres: postgres, redis: redis, kafka: config.kafka, topics: config.topics,
                                           settings: try ComparatorSettings.fromEnvironment())
         var round = try await comparator.round()
         describe(round)
@@ -58,42 +59,50 @@ struct DemoStory {
         describe(round)
         for d in round.outcome.samples {
             for f in d.fields {
-                say("found: \(d.table.rawValue) key \(d.key) field \(f.field): legacy \(f.legacy), stream \(f.stream) — the stored row no longer matches what its own raw rows give")
+                say("found: \(d.table.rawValue) key \(d.key) field \(f.field): legacy \(f.legacy), stream \(f.stream)")
             }
+            say("\(d.verdict.rawValue): \(d.explanation ?? "not judged")")
         }
         say("repair the legacy way: SELECT legacy.recompute_contact_summary('\(victim)') recomputes the row from its raw rows")
         try await postgres.query("SELECT legacy.recompute_contact_summary($1)", [.text(victim)])
 
-        step("6. Clean rounds until the rollout gate opens")
+        step("6. A rollout plan: canary 10%, then 50%, then cutover, each step after clean rounds")
         let gate = try RolloutGate.fromEnvironment()
         let rollout = RolloutStore(postgres: postgres)
-        for _ in 0..<max(gate.rounds, 1) + 2 {
-            round = try await comparator.round()
-            describe(round)
-            if try await rollout.verdict(gate: gate).open { break }
-        }
-        say("gate: \(try await rollout.verdict(gate: gate).summary)")
-
-        step("7. Canary: the stream path serves 10% of the keys")
         if try await rollout.state().position.phase != .shadow {
             // A demo run before this one left the rollout further on: start the story over.
             let back = try await rollout.rollback(operator: "bridge demo", reason: "demo: start the rollout over")
-            say("rollback \(back.from.phase.rawValue) -> shadow (history #\(back.historyId))")
+            say("rollback \(back.from) -> shadow (history #\(back.historyId))")
         }
-        let change = try await rollout.advance(percent: 10, force: false, operator: "bridge demo",
-                                               reason: "demo: comparison rounds clean", gate: gate)
-        say("\(change.from.phase.rawValue) \(change.from.percent)% -> \(change.to.phase.rawValue) \(change.to.percent)% (history #\(change.historyId))")
+        let plan = RolloutPlan(steps: [10, 50, 100], rounds: gate.rounds, minSeconds: 0)
+        let planId = try await PlanStore(postgres: postgres).set(plan, operator: "bridge demo", reason: "demo")
+        say("bridge rollout plan --steps 10,50,100 --rounds \(plan.rounds) --min-seconds 0 (history #\(planId))")
+
+        step("7. The plan takes its first step by itself, as bridge run --shadow does after each round")
+        let pilot = PlanPilot(gate: gate, logger: logger)
+        var moved = false
+        for _ in 0..<(plan.rounds + 3) where !moved {
+            round = try await comparator.round()
+            describe(round)
+            if case let .moved(from, to, historyId, reason)? = await pilot.afterRound(round.id, postgres: postgres) {
+                say("the plan moved \(from) -> \(to) by itself (history #\(historyId)): \(reason)")
+                moved = true
+            }
+        }
+        guard moved else { throw DemoFailed(reason: "the plan did not take its first step: \(try await PlanStore(postgres: postgres).status(gate: gate)?.nextAction ?? "no plan")") }
+        say("gate: \(try await rollout.verdict(gate: gate).summary)")
         let canaryKeys = try await LegacyExport(postgres: postgres).contactSummaries().filter { CanaryHash.bucket(of: $0.contactId) < 10 }.count
         say("\(canaryKeys) contacts hash into the canary; the router re-publishes them from the stream path")
         try await Components(router: true, exitWhenIdle: true).serviceGroup(configuration: config, logger: logger).run()
         say("the serving topic has converged: the canary keys now carry the stream path's rows")
+        say("`bridge run` goes on with the plan: 50%, then cutover, after clean rounds; a mismatch the stream path may be wrong about rolls it back")
 
         step("8. Reports")
         let html = try await ReportFormat.html.render(round, postgres: postgres)
         let files = try ReportFormat.html.write(html, round: round, into: reportDirectory)
         say("HTML report: \(files.last?.path ?? "")")
         say("status page: http://\(config.httpAddress)/ while `bridge run` is running (also /status, /metrics, /healthz)")
-        say("next: `bridge rollout status`, `bridge rollout advance` to cut over, `bridge rollout rollback` at any moment")
+        say("next: `bridge rollout status`, `bridge explain <contact_id>`, `bridge rollout pause`, `bridge rollout rollback` at any moment")
     }
 
     /// Runs components to idle, showing each path's rate, what it has left and the time that

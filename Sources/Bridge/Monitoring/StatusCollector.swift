@@ -77,20 +77,25 @@ private struct Gathering: Sendable {
 
         var rollout: RolloutStatus?
         var rounds: [StatusSnapshot.Round] = []
+        var moves: [RolloutMove] = []
+        var examples: [DiscrepancyExample] = []
         if up["postgresql"] == true, let postgres = try? await connections.postgresClient() {
             if let gate = try? RolloutGate.fromEnvironment() {
                 rollout = try? await RolloutStore(postgres: postgres).status(gate: gate)
             }
-            rounds = ((try? await RoundStore(postgres: postgres).recent(limit: 20)) ?? []).reversed().map {
+            let store = RoundStore(postgres: postgres)
+            rounds = ((try? await store.recent(limit: 50)) ?? []).reversed().map {
                 .init(id: $0.id, finishedAt: $0.finishedAt?.iso8601, consistent: $0.consistent, discrepancies: $0.discrepancies,
                       mismatchRate: $0.mismatchRate, legacyLag: $0.legacyLag, streamLag: $0.streamLag)
             }
+            moves = (try? await RolloutMove.recent(postgres: postgres)) ?? []
+            examples = (try? await store.newestDiscrepancies()) ?? []
         }
         return StatusSnapshot(generatedAt: now, healthy: problems.isEmpty, problems: problems,
                               ready: readiness.ready, readinessProblems: readiness.problems, componentsReady: readiness.components,
                               configuration: Dictionary(uniqueKeysWithValues: configuration.redactedSummary),
                               services: services.map { .init(service: $0.service, address: $0.address, ok: $0.ok, detail: $0.detail,
                                                              latencyMs: $0.latency.map { $0.inSeconds * 1000 }) },
-                              paths: paths, rollout: rollout, rounds: rounds)
+                              paths: paths, rollout: rollout, rounds: rounds, rolloutMoves: moves, newestDiscrepancies: examples)
     }
 }

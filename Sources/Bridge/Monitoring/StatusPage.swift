@@ -1,3 +1,4 @@
+import BridgeModel
 import Comparator
 import Foundation
 import Rollout
@@ -33,9 +34,14 @@ enum StatusPage {
         if let r = s.rollout {
             html += "<p><b>\(escape(r.phase.rawValue))</b> — the stream path serves \(r.percent)% of keys · since \(escape(r.since ?? "—")) by \(escape(r.by ?? "—"))\(r.reason.map { " · " + escape($0) } ?? "")</p>"
             html += "<p>gate: <span class=\"\(r.gate.open ? "ok" : "bad")\">\(r.gate.open ? "open" : "closed")</span> · \(escape(r.gate.summary))</p>"
+            if let plan = r.plan {
+                html += "<p>plan: \(escape(plan.plan.summary))\(plan.plan.paused ? " · <span class=\"bad\">paused</span>" : "") · next: \(escape(plan.nextAction))</p>"
+            }
         } else {
             html += "<p>unknown (PostgreSQL unreachable or not migrated)</p>"
         }
+        html += "<h2>Timeline</h2><p>" + TimelineCharts.render(rounds: s.rounds.reversed().map(\.summary), moves: s.rolloutMoves,
+                                                              now: Timestamp(millis: Int64(s.generatedAt.timeIntervalSince1970 * 1000))) + "</p>"
         html += "<h2>Paths</h2><table><tr><th>path</th><th>here</th><th>lag</th><th>records</th><th>last batch</th><th>last error</th></tr>"
         for p in s.paths {
             html += "<tr><td>\(escape(p.path))</td><td>\(p.runningHere ? "yes" : "no")</td><td class=\"\(p.lagTotal == 0 ? "ok" : "bad")\">\(p.lagTotal)</td><td>\(p.records.map(String.init) ?? "—")</td><td>\(escape(date(p.lastBatchAt)))</td><td>\(escape(p.lastError ?? ""))</td></tr>"
@@ -45,7 +51,16 @@ enum StatusPage {
             html += "<tr><td>\(r.id)</td><td>\(escape(r.finishedAt ?? "—"))</td><td>\(r.consistent ? "yes" : "no")</td><td class=\"\(r.discrepancies == 0 ? "ok" : "bad")\">\(r.discrepancies)</td><td>\(String(format: "%.4f", r.mismatchRate))</td><td>\(r.legacyLag)</td><td>\(r.streamLag)</td></tr>"
         }
         if s.rounds.isEmpty { html += "<tr><td colspan=\"7\">no round yet (bridge compare, or bridge run --shadow)</td></tr>" }
-        html += "</table><h2>Services</h2><table><tr><th>service</th><th>address</th><th>state</th><th>detail</th></tr>"
+        html += "</table>"
+        if let round = s.newestDiscrepancies.first?.roundId {
+            html += "<h2>Discrepancies of round \(round)</h2><table><tr><th>table</th><th>key</th><th>kind</th><th>verdict</th><th>why</th></tr>"
+            for d in s.newestDiscrepancies {
+                let bad = !["legacy_wrong", "agree"].contains(d.verdict)
+                html += "<tr><td>\(escape(d.table))</td><td><code>\(escape(d.key))</code></td><td>\(escape(d.kind))</td><td class=\"\(bad ? "bad" : "")\"><b>\(escape(d.verdict))</b></td><td>\(escape(d.explanation ?? ""))</td></tr>"
+            }
+            html += "</table>"
+        }
+        html += "<h2>Services</h2><table><tr><th>service</th><th>address</th><th>state</th><th>detail</th></tr>"
         for v in s.services {
             html += "<tr><td>\(escape(v.service))</td><td>\(escape(v.address))</td><td class=\"\(v.ok ? "ok" : "bad")\">\(v.ok ? "up" : "down")</td><td>\(escape(v.detail))</td></tr>"
         }

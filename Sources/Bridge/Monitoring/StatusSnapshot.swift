@@ -1,3 +1,5 @@
+import BridgeModel
+import Comparator
 import Foundation
 import Rollout
 
@@ -37,6 +39,11 @@ struct StatusSnapshot: Codable, Sendable {
         var mismatchRate: Double
         var legacyLag: Int64
         var streamLag: Int64
+
+        var summary: RoundSummary {
+            RoundSummary(id: id, finishedAt: finishedAt.flatMap(Timestamp.parseRFC3339), consistent: consistent, discrepancies: discrepancies,
+                         mismatchRate: mismatchRate, legacyLag: legacyLag, streamLag: streamLag)
+        }
     }
 
     var generatedAt: Date
@@ -54,6 +61,10 @@ struct StatusSnapshot: Codable, Sendable {
     var rollout: RolloutStatus?
     /// Most recent first.
     var rounds: [Round]
+    /// The rollout's recent moves, oldest first (for the timeline).
+    var rolloutMoves: [RolloutMove]
+    /// What the newest round listed, with verdicts.
+    var newestDiscrepancies: [DiscrepancyExample]
 
     var json: String {
         let encoder = JSONEncoder()

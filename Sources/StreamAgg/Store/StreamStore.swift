@@ -100,6 +100,57 @@ public struct StreamStore: Sendable {
         return nil
     }
 
+    /// One contact's row with every partition's offsets, each partition read in one
+    /// transaction: a partition's answer (the row or its absence) reflects exactly its offsets.
+    /// The row's partition pair is named; none when no partition holds it.
+    public func contactAtOffsets(_ contactId: String) async throws -> StoredKey<ContactSummaryRow> {
+        var found: StoredKey<ContactSummaryRow> = StoredKey(row: nil, partitions: [], appliedOffsets: [:])
+        for (p, offsets, value) in try await partitionsAtomically(readingFrom: { $0.rows }, field: contactId) {
+            found.appliedOffsets.merge(offsets) { $1 }
+            guard let bytes = value else { continue }
+            guard let stored = StoredAggregate.decode(bytes) else { throw StreamError.corruptState(contactId, "row", "\(bytes.count) bytes") }
+            found.row = stored.aggregate.row(contactId: contactId)
+            found.partitions = [TopicPartition(topics.contacts, p), TopicPartition(topics.messageEvents, p)]
+        }
+        return found
+    }
+
+    /// One campus-day's row (the sum of the partitions' shares; nil when none has a share) with
+    /// every partition's offsets, each partition's share and offsets read in one transaction.
+    public func campusDayAtOffsets(_ key: CampusDayKey) async throws -> StoredKey<CampusDailyRow> {
+        var total: CampusDayPartial?
+        var offsets: [TopicPartition: Int64] = [:]
+        for (p, applied, value) in try await partitionsAtomically(readingFrom: { $0.days }, field: key.kafkaKey) {
+            offsets.merge(applied) { $1 }
+            guard let bytes = value else { continue }
+            guard let share = CampusDayPartial(decoding: bytes) else { throw StreamError.corruptState(keyspace.partition(p).days, "share", key.kafkaKey) }
+            total = (total ?? CampusDayPartial()) + share
+        }
+        return StoredKey(row: total.map { $0.row(key) }, partitions: [], appliedOffsets: offsets)
+    }
+
+    /// Per partition, in one transaction each (one round trip for all): its applied offsets and
+    /// one field of one of its hashes.
+    private func partitionsAtomically(readingFrom hash: (PartitionKeys) -> String, field: String) async throws
+        -> [(partition: Int32, offsets: [TopicPartition: Int64], value: [UInt8]?)] {
+        let partitions = try await partitions()
+        let replies = try await redis.execute(partitions.map { p in
+            let keys = keyspace.partition(p)
+            return .transaction([["HMGET", keys.meta, MetaField.next(.contacts), MetaField.next(.messageEvents)],
+                                 ["HGET", hash(keys), field]].map { $0.map { Array($0.utf8) } })
+        })
+        return try zip(partitions, replies).map { p, reply in
+            guard let parts = try reply.check().array, parts.count == 2, let next = try parts[0].check().array, next.count == 2 else {
+                throw StreamError.unexpectedReply("a key of partition \(p)", reply)
+            }
+            var offsets: [TopicPartition: Int64] = [:]
+            if let n = next[0].int { offsets[TopicPartition(topics.contacts, p)] = n }
+            if let n = next[1].int { offsets[TopicPartition(topics.messageEvents, p)] = n }
+            let value: [UInt8]? = if case .bulk(let bytes) = try parts[1].check() { bytes } else { nil }
+            return (p, offsets, value)
+        }
+    }
+
     // MARK: - Digests
 
     /// Each partition's offsets, digest bucket sums and campus-day shares, read in one

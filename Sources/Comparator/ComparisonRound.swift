@@ -22,8 +22,10 @@ public struct ComparisonRound: Sendable {
     /// The verdicts on the round's mismatches and what judging them cost.
     public var judging: RoundJudging
 
-    /// Every row compared was at a consistent cut (true by construction: rows that were not are
-    /// skipped) and at least one row was compared.
+    /// The contract's `consistent`: both paths were compared at the same input offsets. Every
+    /// row compared is, by construction (a row whose paths stand at different offsets is
+    /// skipped, or reported `stale`), so the round is consistent when it compared at least one
+    /// row; a round whose cut left nothing to compare is not.
     public var consistent: Bool { outcome.comparedRows > 0 }
     public var clean: Bool { outcome.totalDiscrepancies == 0 }
 }

@@ -56,7 +56,9 @@ struct RoundEvidence: Sendable, Hashable {
     /// not count against it: the operator accepted that the legacy path is the wrong one there.
     func problems(minKeys: Int64, acceptingLegacyWrong: Bool = false) -> [String] {
         var problems: [String] = []
-        if !consistent { problems.append("\(name) was not taken at a consistent cut") }
+        // `consistent` is false exactly when nothing was compared at the same input offsets:
+        // said once, not again as "fewer contacts than required" below.
+        if !consistent { problems.append("\(name) compared nothing at the same input offsets of both paths") }
         if let discrepancies {
             let accepted = acceptingLegacyWrong ? (verdicts["legacy_wrong"] ?? 0) : 0
             if discrepancies > 0 && discrepancies > accepted {
@@ -65,7 +67,7 @@ struct RoundEvidence: Sendable, Hashable {
         } else {
             problems.append("\(name) has no discrepancy count")
         }
-        if comparedContacts < minKeys {
+        if consistent && comparedContacts < minKeys {
             problems.append("\(name) compared \(comparedContacts) contacts, fewer than the \(minKeys) required")
         }
         if streamLag > 0 {

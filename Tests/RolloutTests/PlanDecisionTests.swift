@@ -43,7 +43,16 @@ import Testing
         #expect(lag.contains("stream path 40 offsets behind"))
         let inconsistent = RoundEvidence(id: 8, consistent: false, discrepancies: 0, comparedContacts: 0, mismatches: 0)
         guard case .wait(let cut) = decide(at: .shadow, counted: [inconsistent, clean(7)]) else { Issue.record("advanced"); return }
-        #expect(cut.contains("not taken at a consistent cut"))
+        #expect(cut.contains("compared nothing at the same input offsets"))
+    }
+
+    /// A round that compared nothing is one problem, said once (it used to be reported again as
+    /// "compared 0 contacts, fewer than the 1 required").
+    @Test func anEmptyRoundIsOneProblem() {
+        let empty = RoundEvidence(id: 8, consistent: false, discrepancies: 0, comparedContacts: 0, mismatches: 0)
+        #expect(empty.problems(minKeys: 1).count == 1)
+        let few = RoundEvidence(id: 9, consistent: true, discrepancies: 0, comparedContacts: 3, mismatches: 0)
+        #expect(few.problems(minKeys: 10) == ["round 9 (unfinished) compared 3 contacts, fewer than the 10 required"])
     }
 
     @Test func legacyWrongHoldsUnlessAccepted() {

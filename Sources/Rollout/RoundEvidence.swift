@@ -58,7 +58,7 @@ struct RoundEvidence: Sendable, Hashable {
         var problems: [String] = []
         // `consistent` is false exactly when nothing was compared at the same input offsets:
         // said once, not again as "fewer contacts than required" below.
-        if !consistent { problems.append("\(name) compared nothing at the same input offsets of both paths") }
+        if !consistent { problems.append("\(name) compared nothing at a consistent cut (the same input offsets of both paths)") }
         if let discrepancies {
             let accepted = acceptingLegacyWrong ? (verdicts["legacy_wrong"] ?? 0) : 0
             if discrepancies > 0 && discrepancies > accepted {

@@ -36,14 +36,14 @@ struct Components {
             services.append(.init(service: service, successTerminationBehavior: onSuccess, failureTerminationBehavior: .gracefullyShutdownGroup))
         }
         if legacy {
-            add(upstream.track(try await LegacyPath.makeService(configuration: config, exitWhenIdle: exitWhenIdle, logger: logger)))
+            add(upstream.track(LegacyPath.makeService(configuration: config, exitWhenIdle: exitWhenIdle, logger: logger)))
         }
         if stream {
             add(upstream.track(StreamEngine(configuration: config, exitWhenIdle: exitWhenIdle, logger: logger)))
         }
         if router {
-            add(try await ServingRouter.make(configuration: config, exitWhenIdle: exitWhenIdle, logger: logger,
-                                             upstream: followsPaths ? upstream : nil))
+            add(ServingRouter.makeService(configuration: config, exitWhenIdle: exitWhenIdle, logger: logger,
+                                          upstream: followsPaths ? upstream : nil))
         }
         if shadow {
             // After each round the comparator hands over to the rollout plan, if there is one.

@@ -5,52 +5,110 @@ import Logging
 import Metrics
 import ServiceLifecycle
 
-/// What a path does with the input: where it resumes, and how it applies one batch.
+/// What a consumer of the bridge's topics does with them: the legacy path (its input topics),
+/// the serving router (the paths' summary topics). The loop that drives it is `InputLoop`.
 public protocol BatchProcessor: Sendable {
-    /// The path's name in logs, metrics and dead letters ("legacy", "stream").
+    /// The name in logs, metrics, probes and dead letters ("legacy", "router").
     var path: String { get }
 
+    /// Whether this is one of the aggregation paths, whose batches the loop counts in the
+    /// paths' metrics (`bridge_records_consumed_total` and the batch series, label `path`).
+    /// The router forwards rows rather than applying input, and has metrics of its own.
+    var isAggregationPath: Bool { get }
+
     /// Where each newly assigned partition starts: the path's own record of what it applied
-    /// (PostgreSQL for the legacy path, Redis for the stream path), which wins over Kafka's
-    /// committed offsets in both directions. Runs on the consumer's thread inside the
-    /// rebalance callback, so it may block; partitions it omits start from the group's commit.
+    /// (PostgreSQL for the legacy path), which wins over Kafka's committed offsets in both
+    /// directions. Runs on the consumer's thread inside the rebalance callback, so it may
+    /// block; partitions it omits start from the group's commit.
     func startOffsets(for partitions: [TopicPartition]) throws -> [TopicPartition: Int64]
+
+    /// Runs once before the first poll (the router brings the serving topic in line with the
+    /// rollout's position). Retried like a batch while a service is unreachable.
+    func prepare() async throws
 
     /// Applies one batch completely: state, outputs and dead letters. Returns only when the
     /// batch's effects are durable, so the loop may then commit its offsets.
     func process(_ batch: [KafkaRecord]) async throws
 
+    /// Runs after every poll, whether it returned records or not: work on a clock (the router
+    /// re-reads the rollout's position). Retried like a batch.
+    func afterPoll() async throws
+
+    /// With `--exit-when-idle`, once this member owns every partition and all are at their
+    /// end: how long that must last before the loop stops, or nil while it must not stop yet
+    /// (the router waits for the paths of its process to finish publishing).
+    func idleGrace() -> Duration?
+
     /// Called once before the loop exits normally (drain outboxes, flush producers).
     func finish() async throws
+
+    /// Closes the processor's clients; called once when the loop ends, normally or not.
+    func close() async
 }
 
-/// The consume → process → commit loop both paths share, as a service-lifecycle `Service`.
+extension BatchProcessor {
+    public var isAggregationPath: Bool { true }
+    public func startOffsets(for partitions: [TopicPartition]) throws -> [TopicPartition: Int64] { [:] }
+    public func prepare() async throws {}
+    public func afterPoll() async throws {}
+    public func idleGrace() -> Duration? { .zero }
+    public func finish() async throws {}
+    public func close() async {}
+}
+
+/// The consume → process → commit loop, as a service-lifecycle `Service`: the legacy path and
+/// the serving router run on it (the stream path has a pipelined engine of its own).
 ///
 /// A batch is polled, processed to the end and committed before the next poll; rebalance
 /// callbacks only run inside poll, so partitions are never revoked under a batch in flight.
+/// The loop owns its processor: it makes it inside `run()` (so clients are opened by the
+/// service that uses them, and a service that never runs opens nothing) and closes it there.
 public struct InputLoop: Service {
     public let configuration: BridgeConfiguration
     public let groupId: String
-    public let processor: any BatchProcessor
+    public let topics: [String]
+    public let maxWait: Duration
     public let exitWhenIdle: Bool
     public let logger: Logger
+    private let makeProcessor: @Sendable () async throws -> any BatchProcessor
 
-    public init(configuration: BridgeConfiguration, groupId: String, processor: any BatchProcessor,
-                exitWhenIdle: Bool, logger: Logger) {
+    /// `topics` default to the configuration's input topics, `maxWait` (how long a poll waits
+    /// for records) to `BRIDGE_BATCH_WAIT_MS`.
+    public init(configuration: BridgeConfiguration, groupId: String, topics: [String]? = nil, maxWait: Duration? = nil,
+                exitWhenIdle: Bool, logger: Logger, makeProcessor: @escaping @Sendable () async throws -> any BatchProcessor) {
         self.configuration = configuration
         self.groupId = groupId
-        self.processor = processor
+        self.topics = topics ?? configuration.topics.inputs
+        self.maxWait = maxWait ?? .milliseconds(configuration.tuning.batchWaitMillis)
         self.exitWhenIdle = exitWhenIdle
         self.logger = logger
+        self.makeProcessor = makeProcessor
+    }
+
+    /// A loop over a processor made by the caller (tests wrap one to observe it).
+    public init(configuration: BridgeConfiguration, groupId: String, processor: any BatchProcessor,
+                exitWhenIdle: Bool, logger: Logger) {
+        self.init(configuration: configuration, groupId: groupId, exitWhenIdle: exitWhenIdle, logger: logger,
+                  makeProcessor: { processor })
     }
 
     public func run() async throws {
+        let processor = try await makeProcessor()
+        do {
+            try await consume(with: processor)
+        } catch {
+            await processor.close()
+            throw error
+        }
+        await processor.close()
+    }
+
+    private func consume(with processor: any BatchProcessor) async throws {
         let path = processor.path
-        let processor = self.processor
         let logger = self.logger
         let consumer = try KafkaConsumer(
             configuration: configuration.kafka,
-            options: .init(groupId: groupId, topics: configuration.topics.inputs,
+            options: .init(groupId: groupId, topics: topics,
                            startOffsets: { try processor.startOffsets(for: $0) },
                            onRebalance: { event in
                                PathActivity.shared.rebalanced(path, event)
@@ -58,52 +116,59 @@ public struct InputLoop: Service {
                                            metadata: ["partitions": "\(event.partitions.map(\.description).joined(separator: ","))",
                                                       "start": "\(event.startOffsets.sorted { $0.key < $1.key }.map { "\($0.key)@\($0.value)" }.joined(separator: ","))"])
                            }))
-        let records = Counter(label: "bridge_records_consumed_total", dimensions: [("path", path)])
-        let batches = Counter(label: "bridge_batches_total", dimensions: [("path", path)])
-        let batchSize = Recorder(label: "bridge_batch_size", dimensions: [("path", path)])
-        let batchDuration = Metrics.Timer(label: "bridge_batch_duration_seconds", dimensions: [("path", path)], preferredDisplayUnit: .seconds)
-        let commitFailures = Counter(label: "bridge_commit_failures_total", dimensions: [("path", path)])
+        let metrics = processor.isAggregationPath ? PathMetrics(path: path) : nil
+        // A store or the broker unreachable for a while (a PostgreSQL restart) is waited out,
+        // offering the same step again: each one is safe to repeat (the path's store makes a
+        // batch exactly-once; the router forwards a record again rather than losing it).
+        func retrying<T>(_ body: () async throws -> T) async throws -> T {
+            try await ServiceOutage.retrying(path, logger: logger, body)
+        }
         var applied = 0
         PathActivity.shared.started(path, reporting: [.polls, .assignments])
-        // Every input partition: "idle" means all of them are consumed to their end, not just
-        // the ones this member happens to own while a killed predecessor still holds the rest.
-        var inputPartitions: Set<TopicPartition> = []
+        // Every partition: "idle" means all of them are consumed to their end, not just the
+        // ones this member happens to own while a killed predecessor still holds the rest.
+        var allPartitions: Set<TopicPartition> = []
         if exitWhenIdle {
             let admin = try KafkaAdmin(configuration: configuration.kafka)
-            for topic in configuration.topics.inputs { inputPartitions.formUnion(try await admin.partitions(of: topic)) }
+            for topic in topics { allPartitions.formUnion(try await admin.partitions(of: topic)) }
         }
 
         do {
+            try await retrying { try await processor.prepare() }
+            var idleSince: ContinuousClock.Instant?
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                let batch = try await consumer.poll(maxRecords: configuration.tuning.batchSize,
-                                                    maxWait: .milliseconds(configuration.tuning.batchWaitMillis))
+                let batch = try await consumer.poll(maxRecords: configuration.tuning.batchSize, maxWait: maxWait)
                 PathActivity.shared.polled(path)
+                try await retrying { try await processor.afterPoll() }
                 if batch.isEmpty {
-                    if exitWhenIdle, isIdle(consumer, inputs: inputPartitions) { break }
+                    if exitWhenIdle {
+                        if !isIdle(consumer, partitions: allPartitions) {
+                            idleSince = nil
+                        } else if let grace = processor.idleGrace() {
+                            let since = idleSince ?? ContinuousClock.now
+                            idleSince = since
+                            if ContinuousClock.now - since >= grace { break }
+                        }
+                    }
                     continue
                 }
+                idleSince = nil
                 let started = ContinuousClock.now
-                // A store or the broker unreachable for a while (a PostgreSQL restart) is waited
-                // out, offering the same batch again: the path's store makes that exactly-once.
-                try await ServiceOutage.retrying(path, logger: logger) { try await processor.process(batch) }
-                var next: [TopicPartition: Int64] = [:]
-                for record in batch { next[record.topicPartition] = max(next[record.topicPartition] ?? 0, record.offset + 1) }
+                try await retrying { try await processor.process(batch) }
                 do {
-                    try await consumer.commit(next)
+                    try await consumer.commit(batch.nextOffsets)
                 } catch {
-                    // The path's own store is the source of truth for where to resume; a failed
-                    // commit only means a restart re-reads records the store will skip.
-                    commitFailures.increment()
-                    logger.warning("\(path): offset commit failed (harmless, the store decides where to resume): \(error)")
+                    // The path's own store is the source of truth for where to resume (the
+                    // router's output tolerates a record forwarded twice); a failed commit only
+                    // means a restart re-reads records.
+                    metrics?.commitFailures.increment()
+                    logger.warning("\(path): offset commit failed (harmless: a restart reads those records again, and they are applied once): \(error)")
                 }
-                records.increment(by: batch.count)
-                batches.increment()
-                batchSize.record(batch.count)
-                batchDuration.recordNanoseconds((ContinuousClock.now - started).inNanoseconds)
+                metrics?.record(batch.count, took: ContinuousClock.now - started)
                 applied += batch.count
                 PathActivity.shared.applied(path, records: batch.count)
             }
-            try await ServiceOutage.retrying(path, logger: logger) { try await processor.finish() }
+            try await retrying { try await processor.finish() }
         } catch {
             PathActivity.shared.failed(path, error)
             await consumer.close()
@@ -115,15 +180,39 @@ public struct InputLoop: Service {
         logger.info("\(path): stopped", metadata: ["records": "\(applied)"])
     }
 
-    /// Idle when this member owns every input partition and the last event of each was
+    /// Idle when this member owns every partition and the last event of each was
     /// end-of-partition after `poll` returned nothing: all fetched records were processed and
     /// the broker had no more. Owning all of them matters after a kill -9: until the dead
     /// member's session expires the group may hand it half the partitions, and those are not
     /// consumed. Deliberately not a comparison with high watermarks, which the embedded broker
     /// undercounts for multi-record batches (it would declare idle mid-batch after a restart).
     /// So `--exit-when-idle` is for one instance per group (batch runs, tests).
-    private func isIdle(_ consumer: KafkaConsumer, inputs: Set<TopicPartition>) -> Bool {
+    private func isIdle(_ consumer: KafkaConsumer, partitions: Set<TopicPartition>) -> Bool {
         let owned = consumer.assignment
-        return !owned.isEmpty && owned == inputs && consumer.partitionsAtEnd == owned
+        return !owned.isEmpty && owned == partitions && consumer.partitionsAtEnd == owned
+    }
+}
+
+/// The aggregation paths' batch metrics (the stream engine records the same names).
+private struct PathMetrics {
+    let records: Counter
+    let batches: Counter
+    let batchSize: Recorder
+    let batchDuration: Metrics.Timer
+    let commitFailures: Counter
+
+    init(path: String) {
+        records = Counter(label: "bridge_records_consumed_total", dimensions: [("path", path)])
+        batches = Counter(label: "bridge_batches_total", dimensions: [("path", path)])
+        batchSize = Recorder(label: "bridge_batch_size", dimensions: [("path", path)])
+        batchDuration = Metrics.Timer(label: "bridge_batch_duration_seconds", dimensions: [("path", path)], preferredDisplayUnit: .seconds)
+        commitFailures = Counter(label: "bridge_commit_failures_total", dimensions: [("path", path)])
+    }
+
+    func record(_ count: Int, took duration: Duration) {
+        records.increment(by: count)
+        batches.increment()
+        batchSize.record(count)
+        batchDuration.recordNanoseconds(duration.inNanoseconds)
     }
 }

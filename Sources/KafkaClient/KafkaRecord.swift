@@ -70,3 +70,13 @@ public struct OutgoingRecord: Sendable, Hashable {
         self.init(topic: topic, key: Array(key.utf8), value: Array(value.utf8))
     }
 }
+
+extension Sequence where Element == KafkaRecord {
+    /// Where a consumer resumes after these records: one past the highest offset seen in each
+    /// partition. What a loop commits after a batch, and what a store records as applied.
+    public var nextOffsets: [TopicPartition: Int64] {
+        var next: [TopicPartition: Int64] = [:]
+        for record in self { next[record.topicPartition] = Swift.max(next[record.topicPartition] ?? 0, record.offset + 1) }
+        return next
+    }
+}

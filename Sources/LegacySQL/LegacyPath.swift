@@ -9,13 +9,13 @@ public enum LegacyPath {
     /// The path's name in logs, metrics and dead letters.
     public static let name = "legacy"
 
-    /// Connects to PostgreSQL (failing with the service and address when it cannot) and returns
-    /// the loop consuming the inputs as the legacy consumer group.
-    public static func makeService(configuration: BridgeConfiguration, exitWhenIdle: Bool,
-                                   logger: Logger) async throws -> InputLoop {
-        let processor = try await makeProcessor(configuration: configuration, logger: logger)
-        return InputLoop(configuration: configuration, groupId: configuration.legacyGroup,
-                         processor: processor, exitWhenIdle: exitWhenIdle, logger: logger)
+    /// The loop consuming the inputs as the legacy consumer group. It connects to PostgreSQL
+    /// and the broker when it runs (failing with the service and address when it cannot) and
+    /// closes them when it stops.
+    public static func makeService(configuration: BridgeConfiguration, exitWhenIdle: Bool, logger: Logger) -> InputLoop {
+        InputLoop(configuration: configuration, groupId: configuration.legacyGroup, exitWhenIdle: exitWhenIdle, logger: logger) {
+            try await makeProcessor(configuration: configuration, logger: logger)
+        }
     }
 
     /// The processor alone, for callers that run it under another consumer group.

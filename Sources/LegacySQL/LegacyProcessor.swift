@@ -61,4 +61,9 @@ public struct LegacyProcessor: BatchProcessor {
         try await relay.drain()
         try await relay.producer.flush()
     }
+
+    public func close() async {
+        await relay.producer.close()
+        postgres.close()
+    }
 }

@@ -19,10 +19,26 @@ import StreamAgg
 /// than losing it, and a repeated record carries the same or an older row that a later record
 /// of the same key supersedes, because every forwarded row of a key goes through one producer
 /// in topic order.
-public struct ServingRouter: Service {
-    public let configuration: BridgeConfiguration
-    public let exitWhenIdle: Bool
-    public let logger: Logger
+/// The serving router (`bridge run --router`): forwards each key's row to the serving topic
+/// `contact-summary` from the path the rollout makes authoritative for that key, marked with
+/// a `bridge-path` header, and re-publishes the keys that changed owner when the phase changes.
+///
+/// It is a processor on `InputLoop`, consuming `contact-summary.legacy` and
+/// `contact-summary.stream` in the consumer group `<prefix>router`, one batch at a time: read
+/// the position (at most `refreshInterval` old), re-publish if it moved, forward the batch's
+/// records whose path owns their key, wait for the broker's acknowledgements, then commit. A
+/// crash therefore forwards a record again rather than losing it, and a repeated record carries
+/// the same or an older row that a later record of the same key supersedes, because every
+/// forwarded row of a key goes through one producer in topic order.
+///
+/// An actor because the loop's steps share the position and the served positions; the loop
+/// calls one step at a time, so the actor never makes a step wait for another.
+public actor ServingRouter: BatchProcessor {
+    public nonisolated var path: String { "router" }
+    public nonisolated var isAggregationPath: Bool { false }
+
+    let configuration: BridgeConfiguration
+    let logger: Logger
     let postgres: PostgresClient
     let redis: RedisClient
     let producer: KafkaProducer
@@ -30,138 +46,113 @@ public struct ServingRouter: Service {
     /// rollback reaches the serving topic within a second without a restart.
     let refreshInterval: Duration
     let chunk: Int
-    /// With `exitWhenIdle`: the paths running in this process, when there are any. Without
+    /// With `--exit-when-idle`: the paths running in this process, when there are any. Without
     /// them the router cannot see whether its inputs are complete, so it waits for `idleGrace`
     /// of quiet instead.
     let upstream: UpstreamCompletion?
-    let idleGrace: Duration
+    let idleGraceWithoutUpstream: Duration
 
-    /// Connects PostgreSQL (rollout state, legacy store), Redis (stream store) and a producer,
-    /// failing with the service and its address when one cannot be reached.
-    public static func make(configuration: BridgeConfiguration, exitWhenIdle: Bool, logger: Logger,
-                            upstream: UpstreamCompletion? = nil, refreshInterval: Duration = .milliseconds(250),
-                            chunk: Int = 1000, idleGrace: Duration = .seconds(3)) async throws -> ServingRouter {
-        let postgres = try await PostgresClient(url: configuration.postgresURL, name: "router-postgres")
-        let redis = try await RedisClient(configuration: try configuration.redis(), name: "router-redis")
-        let producer = try KafkaProducer(configuration: configuration.kafka)
-        return ServingRouter(configuration: configuration, exitWhenIdle: exitWhenIdle, logger: logger, postgres: postgres,
-                             redis: redis, producer: producer, refreshInterval: refreshInterval, chunk: chunk,
-                             upstream: upstream, idleGrace: idleGrace)
+    let rollout: RolloutStore
+    let servedStore: ServedPositionsStore
+    let republisher: OwnerChangeRepublisher
+    let metrics = RouterMetrics()
+    /// The rollout positions the serving topic may currently reflect (one, once converged).
+    var served: Set<RolloutPosition> = []
+    var position = RolloutPosition.shadow
+    var readAt = ContinuousClock.now
+    var forwarded = 0
+
+    /// The router's loop. It connects PostgreSQL (rollout state, legacy store), Redis (stream
+    /// store) and a producer when it runs, failing with the service and its address when one
+    /// cannot be reached, and closes them when it stops.
+    public static func makeService(configuration: BridgeConfiguration, exitWhenIdle: Bool, logger: Logger,
+                                   upstream: UpstreamCompletion? = nil, refreshInterval: Duration = .milliseconds(250),
+                                   chunk: Int = 1000, idleGrace: Duration = .seconds(3)) -> InputLoop {
+        let topics = configuration.topics
+        return InputLoop(configuration: configuration, groupId: configuration.routerGroup,
+                         topics: [topics.contactSummaryLegacy, topics.contactSummaryStream],
+                         maxWait: min(.milliseconds(100), refreshInterval), exitWhenIdle: exitWhenIdle, logger: logger) {
+            let postgres = try await PostgresClient(url: configuration.postgresURL, name: "router-postgres")
+            do {
+                let redis = try await RedisClient(configuration: try configuration.redis(), name: "router-redis")
+                return ServingRouter(configuration: configuration, logger: logger, postgres: postgres, redis: redis,
+                                     producer: try KafkaProducer(configuration: configuration.kafka),
+                                     refreshInterval: refreshInterval, chunk: chunk, upstream: upstream, idleGrace: idleGrace)
+            } catch {
+                postgres.close()
+                throw error
+            }
+        }
     }
 
-    public func run() async throws {
-        let topics = configuration.topics
-        let rollout = RolloutStore(postgres: postgres)
-        let servedStore = ServedPositionsStore(postgres: postgres, group: configuration.routerGroup)
-        let republisher = OwnerChangeRepublisher(
+    init(configuration: BridgeConfiguration, logger: Logger, postgres: PostgresClient, redis: RedisClient,
+         producer: KafkaProducer, refreshInterval: Duration, chunk: Int, upstream: UpstreamCompletion?, idleGrace: Duration) {
+        self.configuration = configuration
+        self.logger = logger
+        self.postgres = postgres
+        self.redis = redis
+        self.producer = producer
+        self.refreshInterval = refreshInterval
+        self.chunk = chunk
+        self.upstream = upstream
+        self.idleGraceWithoutUpstream = idleGrace
+        rollout = RolloutStore(postgres: postgres)
+        servedStore = ServedPositionsStore(postgres: postgres, group: configuration.routerGroup)
+        republisher = OwnerChangeRepublisher(
             legacy: LegacySummaryPages(postgres: postgres),
             stream: StreamStore(redis: redis, prefix: configuration.topicPrefix, chunk: chunk),
-            producer: producer, servingTopic: topics.contactSummaryServing, chunk: chunk, logger: logger)
-        let metrics = RouterMetrics()
-        let logger = self.logger
-        let consumer = try KafkaConsumer(
-            configuration: configuration.kafka,
-            options: .init(groupId: configuration.routerGroup, topics: [topics.contactSummaryLegacy, topics.contactSummaryStream],
-                           onRebalance: { event in
-                               PathActivity.shared.rebalanced("router", event)
-                               logger.info("router: partitions \(event.kind.rawValue)",
-                                           metadata: ["partitions": "\(event.partitions.map(\.description).joined(separator: ","))"])
-                           }))
-        // Reports to /readyz and /livez like the paths do (PathActivity).
-        PathActivity.shared.started("router", reporting: [.polls, .assignments])
-        do {
-            var inputPartitions: Set<TopicPartition> = []
-            if exitWhenIdle {
-                let admin = try KafkaAdmin(configuration: configuration.kafka)
-                for topic in [topics.contactSummaryLegacy, topics.contactSummaryStream] {
-                    inputPartitions.formUnion(try await admin.partitions(of: topic))
-                }
-            }
-            // PostgreSQL or Redis unreachable for a while (a restart) is waited out rather than
-            // ending the router, and with it `bridge run`: each step below is safe to repeat.
-            func retrying<T>(_ body: () async throws -> T) async throws -> T {
-                try await ServiceOutage.retrying("router", logger: logger, body)
-            }
-            var served = try await retrying { try await servedStore.load() }
-            var position = try await retrying { try await rollout.position() }
-            try await retrying {
-                try await converge(served: &served, to: &position, rollout: rollout, store: servedStore, republisher: republisher, metrics: metrics)
-            }
-            var readAt = ContinuousClock.now
-            var idleSince: ContinuousClock.Instant?
-            var forwarded = 0
+            producer: producer, servingTopic: configuration.topics.contactSummaryServing, chunk: chunk, logger: logger)
+    }
 
-            while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                let batch = try await consumer.poll(maxRecords: configuration.tuning.batchSize,
-                                                    maxWait: .milliseconds(min(100, refreshInterval.inMilliseconds)))
-                PathActivity.shared.polled("router")
-                if ContinuousClock.now - readAt >= refreshInterval {
-                    let latest = try await retrying { try await rollout.position() }
-                    readAt = ContinuousClock.now
-                    if latest != position {
-                        logger.info("router: rollout moved from \(position) to \(latest)")
-                        position = latest
-                        try await retrying {
-                            try await converge(served: &served, to: &position, rollout: rollout, store: servedStore,
-                                               republisher: republisher, metrics: metrics)
-                        }
-                        readAt = ContinuousClock.now
-                    }
-                }
-                if batch.isEmpty {
-                    if exitWhenIdle {
-                        let owned = consumer.assignment
-                        if !owned.isEmpty && owned == inputPartitions && consumer.partitionsAtEnd == owned {
-                            // The paths' outputs are acknowledged before they return, so once
-                            // they have, only the fetch of their last records can still be in
-                            // flight: a second of staying at the end covers it many times over.
-                            let grace = upstream == nil ? idleGrace : .seconds(1)
-                            if upstream?.allFinished ?? true {
-                                let since = idleSince ?? ContinuousClock.now
-                                idleSince = since
-                                if ContinuousClock.now - since >= grace { break }
-                            }
-                        } else {
-                            idleSince = nil
-                        }
-                    }
-                    continue
-                }
-                idleSince = nil
-                forwarded += try await retrying { try await forward(batch, position: position, metrics: metrics) }
-                PathActivity.shared.applied("router", records: batch.count)
-                var next: [TopicPartition: Int64] = [:]
-                for record in batch { next[record.topicPartition] = max(next[record.topicPartition] ?? 0, record.offset + 1) }
-                do {
-                    try await consumer.commit(next)
-                } catch {
-                    // Forwarded records are acknowledged; a lost commit only means they are
-                    // forwarded again after a restart, which the serving topic tolerates.
-                    logger.warning("router: offset commit failed (records will be forwarded again after a restart): \(error)")
-                }
-            }
-            await consumer.close()
-            await closeClients()
-            PathActivity.shared.stopped("router")
-            logger.info("router: stopped", metadata: ["forwarded": "\(forwarded)", "position": "\(position)"])
-        } catch {
-            PathActivity.shared.failed("router", error)
-            await consumer.close()
-            await closeClients()
-            PathActivity.shared.stopped("router")
-            throw error
-        }
+    /// Brings the serving topic in line with the rollout before anything is forwarded: a router
+    /// that died half-way through a re-publish finishes it first.
+    public func prepare() async throws {
+        served = try await servedStore.load()
+        position = try await rollout.position()
+        try await converge()
+        readAt = ContinuousClock.now
+    }
+
+    /// Follows the rollout: re-reads its position once `refreshInterval` has passed and
+    /// re-publishes the keys that changed owner when it moved.
+    public func afterPoll() async throws {
+        guard ContinuousClock.now - readAt >= refreshInterval else { return }
+        let latest = try await rollout.position()
+        readAt = ContinuousClock.now
+        guard latest != position else { return }
+        logger.info("router: rollout moved from \(position) to \(latest)")
+        position = latest
+        try await converge()
+        readAt = ContinuousClock.now
+    }
+
+    /// The paths' outputs are acknowledged before they return, so once they have, only the
+    /// fetch of their last records can still be in flight: a second of staying at the end
+    /// covers it many times over.
+    public nonisolated func idleGrace() -> Duration? {
+        guard let upstream else { return idleGraceWithoutUpstream }
+        return upstream.allFinished ? .seconds(1) : nil
+    }
+
+    public func process(_ batch: [KafkaRecord]) async throws {
+        forwarded += try await forward(batch)
+    }
+
+    public func close() async {
+        logger.info("router: closing", metadata: ["forwarded": "\(forwarded)", "position": "\(position)"])
+        await producer.close()
+        postgres.close()
+        redis.close()
     }
 
     /// Re-publishes until the serving topic reflects `position` alone, following the rollout if
     /// it moves again meanwhile. `served` is persisted with the target added before any key is
     /// re-published, so a router that dies half-way knows on start which keys may be wrong.
-    private func converge(served: inout Set<RolloutPosition>, to position: inout RolloutPosition, rollout: RolloutStore,
-                          store: ServedPositionsStore, republisher: OwnerChangeRepublisher, metrics: RouterMetrics) async throws {
+    private func converge() async throws {
         metrics.streamShare.record(position.streamShare)
         while served != [position] {
             served.insert(position)
-            try await store.save(served)
+            try await servedStore.save(served)
             // A walk over every key can take minutes: each chunk counts as the loop coming round.
             let outcome = try await republisher.republish(served: served, target: position) {
                 PathActivity.shared.polled("router")
@@ -173,7 +164,7 @@ public struct ServingRouter: Service {
                 logger.info("router: serving topic converged on \(position)",
                             metadata: ["republished_legacy": "\(legacy)", "republished_stream": "\(stream)"])
                 served = [position]
-                try await store.save(served)
+                try await servedStore.save(served)
             case .interrupted(let next):
                 logger.info("router: rollout moved to \(next) while re-publishing for \(position); following it")
                 position = next
@@ -183,7 +174,7 @@ public struct ServingRouter: Service {
     }
 
     /// Forwards the records whose path owns their key; returns how many were forwarded.
-    private func forward(_ batch: [KafkaRecord], position: RolloutPosition, metrics: RouterMetrics) async throws -> Int {
+    private func forward(_ batch: [KafkaRecord]) async throws -> Int {
         let topics = configuration.topics
         var out: [OutgoingRecord] = []
         out.reserveCapacity(batch.count)
@@ -200,11 +191,5 @@ public struct ServingRouter: Service {
         try await producer.send(out)
         metrics.forwarded(out, dropped: dropped)
         return out.count
-    }
-
-    private func closeClients() async {
-        await producer.close()
-        postgres.close()
-        redis.close()
     }
 }

@@ -20,6 +20,8 @@ struct CountingProcessor: BatchProcessor {
     }
 
     func finish() async throws { try await inner.finish() }
+
+    func close() async { await inner.close() }
 }
 
 final class RecordCounter: @unchecked Sendable {

@@ -63,7 +63,7 @@ struct ServingRouterTests {
     }
 
     func startRouter(_ configuration: BridgeConfiguration) async throws -> (ServiceGroup, Task<Void, any Error>) {
-        let router = try await ServingRouter.make(configuration: configuration, exitWhenIdle: false, logger: logger)
+        let router = ServingRouter.makeService(configuration: configuration, exitWhenIdle: false, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [.init(service: router)], logger: logger))
         return (group, Task { try await group.run() })
     }

@@ -38,9 +38,7 @@ enum BenchTopics {
 
     /// The next offset of every partition after `records` (what a later `read` starts from).
     static func nextOffsets(after records: [KafkaRecord], merging earlier: [TopicPartition: Int64] = [:]) -> [TopicPartition: Int64] {
-        var next = earlier
-        for r in records { next[r.topicPartition] = max(next[r.topicPartition] ?? 0, r.offset + 1) }
-        return next
+        earlier.merging(records.nextOffsets, uniquingKeysWith: max)
     }
 
     /// The generator's records as outgoing records; `skipInitialContacts` drops the one CRM

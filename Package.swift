@@ -87,11 +87,27 @@ let package = Package(
                                          .product(name: "Hummingbird", package: "hummingbird")],
                           swiftSettings: strict),
 
-        // What the integration tests share: reading topics to their end, a database per test.
+        // The package's own files, for tests of both kinds that check the code against a
+        // catalogue. Reads files only.
+        .target(name: "PackageFiles", path: "Tests/PackageFiles", swiftSettings: strict),
+
+        // Unit tests: in process, no service, no child process. `make unit` runs every target
+        // whose name ends in UnitTests, with the services stopped; none of them may depend on
+        // BridgeTestSupport, which reaches the services.
+        .testTarget(name: "BridgeModelUnitTests", dependencies: ["BridgeModel"], swiftSettings: strict),
+        .testTarget(name: "ClientUnitTests", dependencies: ["ServiceSupport", "KafkaClient", "RedisClient", "PostgresClient"],
+                    swiftSettings: strict),
+        .testTarget(name: "StreamAggUnitTests", dependencies: ["StreamAgg", "BridgeModel"], swiftSettings: strict),
+        .testTarget(name: "ComparatorUnitTests", dependencies: ["Comparator", "BridgeModel", "KafkaClient"], swiftSettings: strict),
+        .testTarget(name: "RolloutUnitTests", dependencies: ["Rollout"], swiftSettings: strict),
+        .testTarget(name: "BridgeUnitTests", dependencies: ["BridgeSupport", "PackageFiles"], swiftSettings: strict),
+
+        // Integration tests: against the running services (scripts/services), and in
+        // BridgeTests through the built `bridge` executable.
+        // What they share: isolated slices of the services, a database per test, reading topics.
         .target(name: "BridgeTestSupport", dependencies: ["BridgeSupport", "KafkaClient", "PostgresClient", "RedisClient", "LegacySQL", "StreamAgg",
                                                       .product(name: "Logging", package: "swift-log")], path: "Tests/BridgeTestSupport",
                 swiftSettings: strict),
-        .testTarget(name: "BridgeModelTests", dependencies: ["BridgeModel"], swiftSettings: strict),
         .testTarget(name: "ClientTests",
                     dependencies: ["KafkaClient", "RedisClient", "PostgresClient", "BridgeSupport", "BridgeTestSupport"],
                     swiftSettings: strict),
@@ -99,7 +115,8 @@ let package = Package(
         .testTarget(name: "StreamAggTests", dependencies: ["StreamAgg", "BridgeSupport", "BridgeTestSupport"], swiftSettings: strict),
         .testTarget(name: "ComparatorTests", dependencies: ["Comparator", "BridgeTestSupport"], swiftSettings: strict),
         .testTarget(name: "RolloutTests", dependencies: ["Rollout", "BridgeTestSupport"], swiftSettings: strict),
-        .testTarget(name: "BridgeTests", dependencies: ["BridgeSupport", "BridgeTestSupport", "RedisClient", "Rollout"], swiftSettings: strict),
+        .testTarget(name: "BridgeTests", dependencies: ["BridgeSupport", "BridgeTestSupport", "PackageFiles", "RedisClient", "Rollout"],
+                    swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -53,7 +53,7 @@ UNIT_TESTS := ^[A-Za-z]+UnitTests\.
 NO_SERVICES := BRIDGE_POSTGRES_URL=postgres://bridge:bridge@127.0.0.1:1/bridge \
 	BRIDGE_REDIS_URL=redis://127.0.0.1:1/0 BRIDGE_KAFKA_BROKERS=127.0.0.1:1 BRIDGE_CLUSTER_PORT=1
 
-unit: bootstrap ## build and run the unit tests only, with no service (under 2 minutes once built)
+unit: bootstrap ## build and run the unit tests only, with no service (about 15 s once built)
 	$(SWIFT) build --build-tests
 	$(NO_SERVICES) $(SWIFT) test --skip-build --filter '$(UNIT_TESTS)'
 

@@ -78,9 +78,18 @@ let package = Package(
         // the serving router that forwards each key's row from its authoritative path.
         .target(name: "Rollout", dependencies: ["LegacySQL", "StreamAgg", "BridgeSupport"], swiftSettings: strict),
 
+        // The benchmarks `bridge bench` runs: the clients alone, the comparison round, the paths
+        // against each other and the broker's ceiling, one Redis against a cluster. The
+        // executable keeps only their command line.
+        .target(name: "BridgeBench",
+                dependencies: ["BridgeModel", "BridgeSupport", "ServiceSupport", "KafkaClient", "RedisClient", "PostgresClient",
+                               "LegacySQL", "StreamAgg", "Comparator",
+                               .product(name: "Logging", package: "swift-log")],
+                swiftSettings: strict),
+
         // The `bridge` executable: the command line, the HTTP server and the demo.
         .executableTarget(name: "Bridge",
-                          dependencies: ["LegacySQL", "StreamAgg", "BridgeSupport", "ServiceSupport", "Comparator", "Rollout",
+                          dependencies: ["LegacySQL", "StreamAgg", "BridgeSupport", "ServiceSupport", "Comparator", "Rollout", "BridgeBench",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                          .product(name: "Prometheus", package: "swift-prometheus"),

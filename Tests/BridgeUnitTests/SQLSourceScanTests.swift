@@ -50,11 +50,11 @@ import Testing
               reason: "a choice between two literals"),
         .init(file: "Sources/Bridge/Demo/DemoStory.swift", expression: "\\(victim)",
               reason: "a line the demo prints for its audience; the statement it runs binds the key as $1"),
-        .init(file: "Sources/Bridge/Commands/CompareBench.swift", expression: "\\(database)",
+        .init(file: "Sources/BridgeBench/CompareBenchmark.swift", expression: "\\(database)",
               reason: "CREATE/DROP DATABASE take an identifier (no bind parameter); the name is \"bridge_bench_\" and a number"),
-        .init(file: "Sources/Bridge/Commands/PathsBench/BenchScope.swift", expression: "\\(database)",
+        .init(file: "Sources/BridgeBench/BenchScope.swift", expression: "\\(database)",
               reason: "CREATE/DROP DATABASE take an identifier; the name is the bench's own prefix (configuration, not input) with . and - replaced"),
-        .init(file: "Sources/Bridge/Commands/BenchCommand.swift", expression: "statements",
+        .init(file: "Sources/BridgeBench/ClientsBenchmark.swift", expression: "statements",
               reason: "the client benchmark's 20,000 copies of one literal INSERT with bound values"),
     ]
 

@@ -24,7 +24,7 @@ export BRIDGE_KAFKA_BROKERS ?= 127.0.0.1:$(BRIDGE_BROKER_PORT)
 endif
 
 
-.PHONY: help bootstrap services build build-release test demo bench down status clean-data
+.PHONY: help bootstrap services build build-release unit test demo bench down status clean-data
 
 help: ## list the targets
 	@echo "usage: make <target>"
@@ -45,12 +45,25 @@ build: ## swift build (debug)
 build-release: ## swift build (release)
 	$(SWIFT) build -c release
 
+# The unit tests are the test targets named *UnitTests (Package.swift): in process, no
+# service, no child process. The filter matches their test ids (<target>.<suite>/<test>).
+UNIT_TESTS := ^[A-Za-z]+UnitTests\.
+# `make unit` points every service address at a closed port, so a unit test that reached for
+# a service fails here instead of passing against services that happen to be running.
+NO_SERVICES := BRIDGE_POSTGRES_URL=postgres://bridge:bridge@127.0.0.1:1/bridge \
+	BRIDGE_REDIS_URL=redis://127.0.0.1:1/0 BRIDGE_KAFKA_BROKERS=127.0.0.1:1 BRIDGE_CLUSTER_PORT=1
+
+unit: bootstrap ## build and run the unit tests only, with no service (about 15 s once built)
+	$(SWIFT) build --build-tests
+	$(NO_SERVICES) $(SWIFT) test --skip-build --filter '$(UNIT_TESTS)'
+
+# The unit tests run first, before the services start (on a fresh machine or in CI they are
+# not running yet), then every other test against the services; nothing runs twice.
 # PGGSSENCMODE=disable: libpq otherwise initialises Kerberos for each connection, and a test
 # that drops its database from a detached task at exit can then trip krb5's mutex assertion
 # while the process is tearing down (seen once: every test passed, the run aborted).
-test: services ## start the services, build and run every test
-	$(SWIFT) build --build-tests
-	PGGSSENCMODE=disable $(SWIFT) test
+test: unit services ## the unit tests with no service, then start the services and run the integration tests
+	PGGSSENCMODE=disable $(SWIFT) test --skip '$(UNIT_TESTS)'
 
 demo: services build-release ## start the services and tell the whole story (bridge demo)
 	.build/release/bridge demo

@@ -78,20 +78,45 @@ let package = Package(
         // the serving router that forwards each key's row from its authoritative path.
         .target(name: "Rollout", dependencies: ["LegacySQL", "StreamAgg", "BridgeSupport"], swiftSettings: strict),
 
+        // The benchmarks `bridge bench` runs: the clients alone, the comparison round, the paths
+        // against each other and the broker's ceiling, one Redis against a cluster. The
+        // executable keeps only their command line.
+        .target(name: "BridgeBench",
+                dependencies: ["BridgeModel", "BridgeSupport", "ServiceSupport", "KafkaClient", "RedisClient", "PostgresClient",
+                               "LegacySQL", "StreamAgg", "Comparator",
+                               .product(name: "Logging", package: "swift-log")],
+                swiftSettings: strict),
+
         // The `bridge` executable: the command line, the HTTP server and the demo.
         .executableTarget(name: "Bridge",
-                          dependencies: ["LegacySQL", "StreamAgg", "BridgeSupport", "ServiceSupport", "Comparator", "Rollout",
+                          dependencies: ["LegacySQL", "StreamAgg", "BridgeSupport", "ServiceSupport", "Comparator", "Rollout", "BridgeBench",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                          .product(name: "Prometheus", package: "swift-prometheus"),
                                          .product(name: "Hummingbird", package: "hummingbird")],
                           swiftSettings: strict),
 
-        // What the integration tests share: reading topics to their end, a database per test.
+        // The package's own files, for tests of both kinds that check the code against a
+        // catalogue. Reads files only.
+        .target(name: "PackageFiles", path: "Tests/PackageFiles", swiftSettings: strict),
+
+        // Unit tests: in process, no service, no child process. `make unit` runs every target
+        // whose name ends in UnitTests, with the services stopped; none of them may depend on
+        // BridgeTestSupport, which reaches the services.
+        .testTarget(name: "BridgeModelUnitTests", dependencies: ["BridgeModel"], swiftSettings: strict),
+        .testTarget(name: "ClientUnitTests", dependencies: ["ServiceSupport", "KafkaClient", "RedisClient", "PostgresClient"],
+                    swiftSettings: strict),
+        .testTarget(name: "StreamAggUnitTests", dependencies: ["StreamAgg", "BridgeModel"], swiftSettings: strict),
+        .testTarget(name: "ComparatorUnitTests", dependencies: ["Comparator", "BridgeModel", "KafkaClient"], swiftSettings: strict),
+        .testTarget(name: "RolloutUnitTests", dependencies: ["Rollout"], swiftSettings: strict),
+        .testTarget(name: "BridgeUnitTests", dependencies: ["BridgeSupport", "PackageFiles"], swiftSettings: strict),
+
+        // Integration tests: against the running services (scripts/services), and in
+        // BridgeTests through the built `bridge` executable.
+        // What they share: isolated slices of the services, a database per test, reading topics.
         .target(name: "BridgeTestSupport", dependencies: ["BridgeSupport", "KafkaClient", "PostgresClient", "RedisClient", "LegacySQL", "StreamAgg",
                                                       .product(name: "Logging", package: "swift-log")], path: "Tests/BridgeTestSupport",
                 swiftSettings: strict),
-        .testTarget(name: "BridgeModelTests", dependencies: ["BridgeModel"], swiftSettings: strict),
         .testTarget(name: "ClientTests",
                     dependencies: ["KafkaClient", "RedisClient", "PostgresClient", "BridgeSupport", "BridgeTestSupport"],
                     swiftSettings: strict),
@@ -99,7 +124,8 @@ let package = Package(
         .testTarget(name: "StreamAggTests", dependencies: ["StreamAgg", "BridgeSupport", "BridgeTestSupport"], swiftSettings: strict),
         .testTarget(name: "ComparatorTests", dependencies: ["Comparator", "BridgeTestSupport"], swiftSettings: strict),
         .testTarget(name: "RolloutTests", dependencies: ["Rollout", "BridgeTestSupport"], swiftSettings: strict),
-        .testTarget(name: "BridgeTests", dependencies: ["BridgeSupport", "BridgeTestSupport", "RedisClient", "Rollout"], swiftSettings: strict),
+        .testTarget(name: "BridgeTests", dependencies: ["BridgeSupport", "BridgeTestSupport", "PackageFiles", "RedisClient", "Rollout"],
+                    swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -3,8 +3,9 @@
 ///
 /// Code creates metrics with swift-metrics as usual (`Counter(label: "bridge_…")`); the
 /// exporter looks the label up here. A metric that is missing is exported without help text,
-/// which `promtool check metrics` reports, and `MetricsLintTests` fails on that and on every
-/// `bridge_*` label in Sources/ that has no entry. So a new metric needs one line here.
+/// which `promtool check metrics` reports: `MetricsLintTests` fails on that, and
+/// `MetricCatalogueTests` on every `bridge_*` label in Sources/ that has no entry. So a new
+/// metric needs one line here.
 ///
 /// Names follow Prometheus' conventions, which promtool checks: snake_case, base units as the
 /// last word before `_total` (`_seconds`, `_records`), `_total` on counters and nowhere else.

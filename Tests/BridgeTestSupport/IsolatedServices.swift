@@ -59,3 +59,11 @@ public struct IsolatedServices: Sendable {
         await database?.drop()
     }
 }
+
+/// Runs `body` on a fresh slice of the services (see `IsolatedServices.make`) and tears the
+/// slice down afterwards, also when `body` throws.
+@discardableResult
+public func withIsolatedServices<Result>(database: Bool = true, adjust: (inout BridgeConfiguration) -> Void = { _ in },
+                                         _ body: (IsolatedServices) async throws -> Result) async throws -> Result {
+    try await withCleanUp(try await IsolatedServices.make(database: database, adjust: adjust), cleanUp: { await $0.tearDown() }, body)
+}

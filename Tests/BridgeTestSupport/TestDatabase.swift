@@ -39,3 +39,11 @@ public struct TestDatabase: Sendable {
         admin.close()
     }
 }
+
+/// Runs `body` on a new database (see `TestDatabase.create`) and drops it afterwards, also when
+/// `body` throws.
+@discardableResult
+public func withTestDatabase<Result>(tag: String, migrated: Bool,
+                                     _ body: (TestDatabase) async throws -> Result) async throws -> Result {
+    try await withCleanUp(try await TestDatabase.create(tag: tag, migrated: migrated), cleanUp: { await $0.drop() }, body)
+}

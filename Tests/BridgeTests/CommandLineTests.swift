@@ -1,4 +1,5 @@
 import Foundation
+import PackageFiles
 import Testing
 
 /// The conventions a new user tries first: `--version`, `doctor --json`, and `bridge config`
@@ -62,7 +63,7 @@ import Testing
 
     @Test func configListsEveryVariableTheSourcesRead() async throws {
         var read: Set<String> = []
-        for (file, text) in try SourceFiles.swift(under: "Sources") where !file.hasSuffix("SettingsCatalogue.swift") {
+        for (file, text) in try PackageFiles.swift(under: "Sources") where !file.hasSuffix("SettingsCatalogue.swift") {
             for match in text.matches(of: /"(BRIDGE_[A-Z_]+)"/) { read.insert(String(match.1)) }
         }
         let output = try await bridge.run(["config", "--json"])

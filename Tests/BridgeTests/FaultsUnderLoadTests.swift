@@ -73,18 +73,12 @@ import Testing
     /// removed before it returns, whatever happened (a detached clean-up can outlive the test
     /// process and leave the server running).
     private func streamRunSurvives(seed: Int, _ fault: (PrivateRedis) async throws -> Void) async throws {
-        let redis = try PrivateRedis()
-        let database = try await TestDatabase.create(tag: "faultload_\(UInt32.random(in: 0...UInt32.max))", migrated: false)
-        do {
-            try await redis.start()
-            try await streamRun(redis: redis, database: database, seed: seed, fault)
-        } catch {
-            await redis.remove()
-            await database.drop()
-            throw error
+        try await withPrivateRedis { redis in
+            try await withTestDatabase(tag: "faultload_\(UInt32.random(in: 0...UInt32.max))", migrated: false) { database in
+                try await redis.start()
+                try await streamRun(redis: redis, database: database, seed: seed, fault)
+            }
         }
-        await redis.remove()
-        await database.drop()
     }
 
     private func streamRun(redis: PrivateRedis, database: TestDatabase, seed: Int, _ fault: (PrivateRedis) async throws -> Void) async throws {

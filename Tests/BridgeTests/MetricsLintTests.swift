@@ -5,8 +5,9 @@ import Testing
 
 /// Every metric has help text and follows Prometheus' naming conventions, as the tools an
 /// operator already runs judge them: `promtool check metrics` on a live `/metrics` prints
-/// nothing. The help text comes from one place, `MetricCatalogue`; these tests fail for any
-/// metric missing from it, whether it appears on a scrape or only in the source.
+/// nothing. The help text comes from one place, `MetricCatalogue`; this test fails for any
+/// metric on a scrape missing from it, MetricCatalogueTests (BridgeUnitTests) for any in the
+/// source.
 @Suite struct MetricsLintTests {
     @Test(.sharedMachine) func liveMetricsPassPromtool() async throws {
         try await withTestEnvironment { env in
@@ -41,36 +42,6 @@ import Testing
         }
     }
 
-    @Test func everyMetricInTheSourcesIsCatalogued() throws {
-        let sources = try SourceFiles.swift(under: "Sources")
-        var used: [String: String] = [:]   // name -> a file that uses it
-        let label = /label:\s*"(bridge_[a-z0-9_]+)"/
-        for (file, text) in sources where !file.hasSuffix("MetricCatalogue.swift") {
-            for match in text.matches(of: label) { used[String(match.1)] = file }
-        }
-        #expect(used.count >= 30, "found the metric labels: \(used.keys.sorted())")
-        for (name, file) in used.sorted(by: { $0.key < $1.key }) {
-            #expect(MetricCatalogue.entry(name) != nil, "\(name) (\(file)) has no entry in MetricCatalogue")
-        }
-        // And the catalogue describes nothing that is gone.
-        for name in MetricCatalogue.entries.keys.sorted() {
-            #expect(used[name] != nil, "MetricCatalogue lists \(name), which no source creates")
-        }
-    }
-
-    @Test func catalogueFollowsTheNamingConventions() {
-        for (name, entry) in MetricCatalogue.entries.sorted(by: { $0.key < $1.key }) {
-            #expect(name.wholeMatch(of: /bridge_[a-z0-9]+(_[a-z0-9]+)*/) != nil, "\(name): snake_case with the bridge_ prefix")
-            #expect((entry.kind == .counter) == name.hasSuffix("_total"), "\(name): _total on counters and only on them")
-            #expect(!entry.help.isEmpty && entry.help.hasSuffix("."), "\(name): help is a sentence")
-            if let unit = entry.unit {
-                #expect(name.split(separator: "_").contains(Substring(unit)), "\(name): names its unit \(unit)")
-                #expect(!["milliseconds", "minutes", "hours", "kilobytes", "megabytes"].contains(unit), "\(name): base units only")
-            }
-            if entry.kind == .histogram { #expect(entry.buckets != nil, "\(name): buckets chosen for what it measures") }
-        }
-    }
-
     /// `# TYPE name type` lines of a Prometheus text exposition.
     static func types(in exposition: String) -> [String: String] {
         var result: [String: String] = [:]
@@ -79,20 +50,5 @@ import Testing
             if parts.count == 4 { result[String(parts[2])] = String(parts[3]) }
         }
         return result
-    }
-}
-
-/// The package's own files, read for tests that check the code against a catalogue.
-enum SourceFiles {
-    /// (path relative to the package root, contents) of every .swift file under `folder`.
-    static func swift(under folder: String) throws -> [(String, String)] {
-        let root = BridgeProcess.packageRoot
-        let base = root.appendingPathComponent(folder)
-        guard let walker = FileManager.default.enumerator(at: base, includingPropertiesForKeys: nil) else { return [] }
-        var files: [(String, String)] = []
-        for case let url as URL in walker where url.pathExtension == "swift" {
-            files.append((String(url.path.dropFirst(root.path.count + 1)), try String(contentsOf: url, encoding: .utf8)))
-        }
-        return files
     }
 }

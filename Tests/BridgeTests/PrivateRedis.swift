@@ -82,3 +82,11 @@ final class PrivateRedis: @unchecked Sendable {
 
     struct ServerDidNotStart: Error { var port: Int }
 }
+
+/// Runs `body` with a new private Redis (not started: the test starts it when it wants to) and
+/// removes it afterwards, server and files, also when `body` throws. A clean-up in a detached
+/// task (`defer { Task { ... } }`) could outlive the test process and leave the server running.
+@discardableResult
+func withPrivateRedis<Result>(password: String? = nil, _ body: (PrivateRedis) async throws -> Result) async throws -> Result {
+    try await withCleanUp(try PrivateRedis(password: password), cleanUp: { await $0.remove() }, body)
+}

@@ -211,18 +211,3 @@ func servingProblems(_ env: TestEnvironment, position: RolloutPosition, expected
 func tail(_ file: URL, _ n: Int = 800) -> String {
     String(String(decoding: (try? Data(contentsOf: file)) ?? Data(), as: UTF8.self).suffix(n))
 }
-
-/// Runs `body` on a fresh TestEnvironment and drops its database before returning, awaited.
-/// (`defer { Task { await env.dropDatabase() } }` leaves a libpq connect running while the test
-/// process exits; libpq's Kerberos library then aborts in its exit-time destructors,
-/// `k5_mutex_lock: Assertion 'r == 0' failed`, and `swift test` fails after every test passed.)
-func withTestEnvironment(_ body: (TestEnvironment) async throws -> Void) async throws {
-    let env = try await TestEnvironment.make()
-    do {
-        try await body(env)
-    } catch {
-        await env.dropDatabase()
-        throw error
-    }
-    await env.dropDatabase()
-}

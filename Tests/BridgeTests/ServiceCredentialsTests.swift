@@ -15,23 +15,23 @@ struct ServiceCredentialsTests {
 
     @Test("Redis AUTH: the password in BRIDGE_REDIS_URL is sent; a wrong one is refused by name, never printed")
     func redisAuth() async throws {
-        let redis = try PrivateRedis(password: "s3cret-pw")
-        try await redis.start()
-        defer { Task { try? await redis.stop() } }
+        try await withPrivateRedis(password: "s3cret-pw") { redis in
+            try await redis.start()
 
-        let good = try await BridgeProcess(environment: ["BRIDGE_REDIS_URL": redis.url]).runAllowingFailure(["doctor"])
-        #expect(Self.line(good.stdout, "redis").hasPrefix("ok"), "\(good.stdout)")
+            let good = try await BridgeProcess(environment: ["BRIDGE_REDIS_URL": redis.url]).runAllowingFailure(["doctor"])
+            #expect(Self.line(good.stdout, "redis").hasPrefix("ok"), "\(good.stdout)")
 
-        let wrongURL = "redis://:wrong-pw-123@127.0.0.1:\(redis.port)/0"
-        let wrong = try await BridgeProcess(environment: ["BRIDGE_REDIS_URL": wrongURL]).runAllowingFailure(["doctor"])
-        let line = Self.line(wrong.stdout, "redis")
-        #expect(wrong.status == 1)
-        #expect(line.hasPrefix("FAIL") && line.contains("127.0.0.1:\(redis.port)"), "\(wrong.stdout)")
-        #expect(line.contains("WRONGPASS") || line.contains("invalid"), "\(line)")
-        #expect(!(wrong.stdout + wrong.stderr).contains("wrong-pw-123"))
+            let wrongURL = "redis://:wrong-pw-123@127.0.0.1:\(redis.port)/0"
+            let wrong = try await BridgeProcess(environment: ["BRIDGE_REDIS_URL": wrongURL]).runAllowingFailure(["doctor"])
+            let line = Self.line(wrong.stdout, "redis")
+            #expect(wrong.status == 1)
+            #expect(line.hasPrefix("FAIL") && line.contains("127.0.0.1:\(redis.port)"), "\(wrong.stdout)")
+            #expect(line.contains("WRONGPASS") || line.contains("invalid"), "\(line)")
+            #expect(!(wrong.stdout + wrong.stderr).contains("wrong-pw-123"))
 
-        let none = try await BridgeProcess(environment: ["BRIDGE_REDIS_URL": "redis://127.0.0.1:\(redis.port)/0"]).runAllowingFailure(["doctor"])
-        #expect(Self.line(none.stdout, "redis").hasPrefix("FAIL"), "\(none.stdout)")
+            let none = try await BridgeProcess(environment: ["BRIDGE_REDIS_URL": "redis://127.0.0.1:\(redis.port)/0"]).runAllowingFailure(["doctor"])
+            #expect(Self.line(none.stdout, "redis").hasPrefix("FAIL"), "\(none.stdout)")
+        }
     }
 
     @Test("PostgreSQL: libpq options in the URL (sslmode) reach libpq; the password is never printed")

@@ -70,51 +70,51 @@ import Testing
         let broker = try PrivateBroker()
         defer { broker.remove() }
         try await broker.start()
-        let database = try await TestDatabase.create(tag: "fault_\(UInt32.random(in: 0...UInt32.max))", migrated: false)
-        let run = try await FaultRun.make(postgresURL: database.url, kafkaBrokers: broker.address)
-        try await run.bridge.run(["migrate"])
-        try await run.bridge.run(["topics"])
-        try await run.bridge.run(["generate", "--contacts", "300", "--events", "8000", "--seed", "61", "--invalid-share", "0.02"])
+        try await withTestDatabase(tag: "fault_\(UInt32.random(in: 0...UInt32.max))", migrated: false) { database in
+            let run = try await FaultRun.make(postgresURL: database.url, kafkaBrokers: broker.address)
+            try await run.bridge.run(["migrate"])
+            try await run.bridge.run(["topics"])
+            try await run.bridge.run(["generate", "--contacts", "300", "--events", "8000", "--seed", "61", "--invalid-share", "0.02"])
 
-        let (process, _, err) = try run.bridge.start(["run", "--shadow-interval", "2"])
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        let ready = try await run.waitUntil(seconds: 45) {
-            let ok = await run.health().code == 200
-            let legacy = await run.recordsApplied(path: "legacy", atLeast: 1)
-            let stream = await run.recordsApplied(path: "stream", atLeast: 1)
-            return ok && legacy && stream
+            let (process, _, err) = try run.bridge.start(["run", "--shadow-interval", "2"])
+            defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+            let ready = try await run.waitUntil(seconds: 45) {
+                let ok = await run.health().code == 200
+                let legacy = await run.recordsApplied(path: "legacy", atLeast: 1)
+                let stream = await run.recordsApplied(path: "stream", atLeast: 1)
+                return ok && legacy && stream
+            }
+            let before = await run.health()
+            #expect(ready, "healthy and processing before the fault: \(before); \(run.stderr(err))")
+
+            // Frozen for twice the session timeout (6 s): every member's session expires.
+            broker.freeze()
+            let frozenAt = ContinuousClock.now
+            var frozenCodes: [Int] = []
+            var frozenBody = ""
+            while ContinuousClock.now - frozenAt < .seconds(12) {
+                let health = await run.health()
+                frozenCodes.append(health.code)
+                if health.code != 200 { frozenBody = health.body }
+                try await Task.sleep(for: .milliseconds(500))
+            }
+            #expect(process.isRunning, "bridge run is still running with the broker frozen: \(run.stderr(err))")
+            broker.resume()
+            #expect(!frozenCodes.isEmpty && !frozenCodes.contains(200), "healthz never ok while the broker is frozen: \(frozenCodes)")
+            #expect(frozenBody.contains("unhealthy") && frozenBody.contains("kafka at \(broker.address)"), "names the broker: \(frozenBody)")
+
+            try await run.bridge.run(["generate", "--contacts", "300", "--events", "3000", "--seed", "62"])
+            let outcome = try await run.waitUntilExact(legacy: true, stream: true, serving: true, seconds: 120)
+            #expect(outcome.exact, "\(outcome.report); \(run.stderr(err))")
+            #expect(process.isRunning, "bridge run never exited: \(run.stderr(err))")
+            let healthyAgain = try await run.waitUntil(seconds: 20) { await run.health().code == 200 }
+            let after = await run.health()
+            #expect(healthyAgain, "healthy again: \(after)")
+
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "graceful shutdown on SIGTERM: \(run.stderr(err))")
         }
-        let before = await run.health()
-        #expect(ready, "healthy and processing before the fault: \(before); \(run.stderr(err))")
-
-        // Frozen for twice the session timeout (6 s): every member's session expires.
-        broker.freeze()
-        let frozenAt = ContinuousClock.now
-        var frozenCodes: [Int] = []
-        var frozenBody = ""
-        while ContinuousClock.now - frozenAt < .seconds(12) {
-            let health = await run.health()
-            frozenCodes.append(health.code)
-            if health.code != 200 { frozenBody = health.body }
-            try await Task.sleep(for: .milliseconds(500))
-        }
-        #expect(process.isRunning, "bridge run is still running with the broker frozen: \(run.stderr(err))")
-        broker.resume()
-        #expect(!frozenCodes.isEmpty && !frozenCodes.contains(200), "healthz never ok while the broker is frozen: \(frozenCodes)")
-        #expect(frozenBody.contains("unhealthy") && frozenBody.contains("kafka at \(broker.address)"), "names the broker: \(frozenBody)")
-
-        try await run.bridge.run(["generate", "--contacts", "300", "--events", "3000", "--seed", "62"])
-        let outcome = try await run.waitUntilExact(legacy: true, stream: true, serving: true, seconds: 120)
-        #expect(outcome.exact, "\(outcome.report); \(run.stderr(err))")
-        #expect(process.isRunning, "bridge run never exited: \(run.stderr(err))")
-        let healthyAgain = try await run.waitUntil(seconds: 20) { await run.health().code == 200 }
-        let after = await run.health()
-        #expect(healthyAgain, "healthy again: \(after)")
-
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "graceful shutdown on SIGTERM: \(run.stderr(err))")
-        await database.drop()
     }
 }
 

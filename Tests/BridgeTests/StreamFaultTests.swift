@@ -8,37 +8,37 @@ import Testing
 @Suite(.sharedMachine) struct StreamFaultTests {
     @Test func redisRestartedWithoutItsLastWritesEndsExact() async throws {
         try await withTestEnvironment { env in
-            let redis = try PrivateRedis()
-            try await redis.start()
-            defer { Task { await redis.remove() } }
-            var bridge = env.bridge
-            bridge.environment["BRIDGE_REDIS_URL"] = redis.url
+            try await withPrivateRedis { redis in
+                try await redis.start()
+                var bridge = env.bridge
+                bridge.environment["BRIDGE_REDIS_URL"] = redis.url
 
-            try await bridge.run(["generate", "--contacts", "200", "--events", "4000", "--seed", "21"])
-            try await bridge.run(["run", "--stream", "--exit-when-idle"])
-            // Past Redis' one-second fsync interval, the files hold everything applied so far.
-            try await Task.sleep(for: .milliseconds(1500))
-            let snapshot = try redis.snapshot()
+                try await bridge.run(["generate", "--contacts", "200", "--events", "4000", "--seed", "21"])
+                try await bridge.run(["run", "--stream", "--exit-when-idle"])
+                // Past Redis' one-second fsync interval, the files hold everything applied so far.
+                try await Task.sleep(for: .milliseconds(1500))
+                let snapshot = try redis.snapshot()
 
-            try await bridge.run(["generate", "--contacts", "200", "--events", "3000", "--seed", "22"])
-            try await bridge.run(["run", "--stream", "--exit-when-idle"])
-            // Kafka's committed offsets are now past the second workload; Redis is about to forget it.
-            try await redis.stop()
-            try redis.restore(snapshot)
-            try await redis.start()
+                try await bridge.run(["generate", "--contacts", "200", "--events", "3000", "--seed", "22"])
+                try await bridge.run(["run", "--stream", "--exit-when-idle"])
+                // Kafka's committed offsets are now past the second workload; Redis is about to forget it.
+                try await redis.stop()
+                try redis.restore(snapshot)
+                try await redis.start()
 
-            let fold = try await env.referenceFold()
-            let expectedContacts = fold.contactSummaryRows.map(\.json)
-            let afterLoss = try await bridge.run(["export", "--source", "stream", "--table", "contact_summary"]).split(separator: "\n").map(String.init)
-            #expect(afterLoss != expectedContacts, "the restart really lost writes (otherwise this test proves nothing)")
+                let fold = try await env.referenceFold()
+                let expectedContacts = fold.contactSummaryRows.map(\.json)
+                let afterLoss = try await bridge.run(["export", "--source", "stream", "--table", "contact_summary"]).split(separator: "\n").map(String.init)
+                #expect(afterLoss != expectedContacts, "the restart really lost writes (otherwise this test proves nothing)")
 
-            try await bridge.run(["run", "--stream", "--exit-when-idle"])
-            let contacts = try await bridge.run(["export", "--source", "stream", "--table", "contact_summary"]).split(separator: "\n").map(String.init)
-            let days = try await bridge.run(["export", "--source", "stream", "--table", "campus_daily"]).split(separator: "\n").map(String.init)
-            #expect(contacts == expectedContacts, "first difference: \(firstDifference(contacts, expectedContacts))")
-            #expect(days == fold.campusDailyRows.map(\.json), "first difference: \(firstDifference(days, fold.campusDailyRows.map(\.json)))")
-            let published = try await env.lastPublished(env.configuration.topics.contactSummaryStream)
-            #expect(published == Dictionary(uniqueKeysWithValues: fold.contactSummaryRows.map { ($0.contactId, $0.json) }))
+                try await bridge.run(["run", "--stream", "--exit-when-idle"])
+                let contacts = try await bridge.run(["export", "--source", "stream", "--table", "contact_summary"]).split(separator: "\n").map(String.init)
+                let days = try await bridge.run(["export", "--source", "stream", "--table", "campus_daily"]).split(separator: "\n").map(String.init)
+                #expect(contacts == expectedContacts, "first difference: \(firstDifference(contacts, expectedContacts))")
+                #expect(days == fold.campusDailyRows.map(\.json), "first difference: \(firstDifference(days, fold.campusDailyRows.map(\.json)))")
+                let published = try await env.lastPublished(env.configuration.topics.contactSummaryStream)
+                #expect(published == Dictionary(uniqueKeysWithValues: fold.contactSummaryRows.map { ($0.contactId, $0.json) }))
+            }
         }
     }
 

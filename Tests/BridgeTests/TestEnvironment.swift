@@ -32,7 +32,6 @@ struct TestEnvironment {
         return TestEnvironment(prefix: prefix, database: database, configuration: configuration, bridge: bridge)
     }
 
-    func dropDatabase() async { await database.drop() }
 
     /// The contract's aggregates over what the input topics hold, in partition order.
     func referenceFold() async throws -> ReferenceFold {
@@ -47,4 +46,11 @@ struct TestEnvironment {
         }
         return last
     }
+}
+
+/// Runs `body` on a fresh TestEnvironment and drops its database afterwards, also when `body`
+/// throws (awaited, not in a detached task: see `withCleanUp`).
+@discardableResult
+func withTestEnvironment<Result>(_ body: (TestEnvironment) async throws -> Result) async throws -> Result {
+    try await withCleanUp(try await TestEnvironment.make(), cleanUp: { await $0.database.drop() }, body)
 }

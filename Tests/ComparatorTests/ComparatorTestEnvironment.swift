@@ -59,9 +59,18 @@ struct ComparatorTestEnvironment {
 
     struct TestFailure: Error { var message: String; init(_ m: String) { message = m } }
 
-    func cleanUp() async {
+    /// Deletes this test's Redis keys and database. Tests do not call it:
+    /// `withComparatorEnvironment` does, also when the test throws.
+    fileprivate func cleanUp() async {
         await services.tearDown(redis: redis)
         redis.close()
         postgres.close()
     }
+}
+
+/// Runs `body` on a fresh `ComparatorTestEnvironment` and deletes its Redis keys and database
+/// afterwards, also when `body` throws.
+@discardableResult
+func withComparatorEnvironment<Result>(_ body: (ComparatorTestEnvironment) async throws -> Result) async throws -> Result {
+    try await withCleanUp(try await ComparatorTestEnvironment(), cleanUp: { await $0.cleanUp() }, body)
 }

@@ -41,81 +41,81 @@ struct LegacyPathTests {
 
     @Test("end to end: the legacy store, its outbox topic and its dead letters match the reference fold")
     func endToEnd() async throws {
-        let services = try await IsolatedServices.make()
-        let topics = services.configuration.topics
-        let workload = LegacyWorkload(topics: topics)
-        let consumed = try await produceAndRun(services, workload: workload)
-        #expect(consumed == workload.records.count)
+        try await withIsolatedServices { services in
+            let topics = services.configuration.topics
+            let workload = LegacyWorkload(topics: topics)
+            let consumed = try await produceAndRun(services, workload: workload)
+            #expect(consumed == workload.records.count)
 
-        let read = try await TopicReader.readAll(
-            [topics.contacts, topics.messageEvents, topics.deadLetter, topics.contactSummaryLegacy],
-            configuration: services.configuration)
+            let read = try await TopicReader.readAll(
+                [topics.contacts, topics.messageEvents, topics.deadLetter, topics.contactSummaryLegacy],
+                configuration: services.configuration)
 
-        // The oracle, fed with the coordinates the broker assigned.
-        var fold = ReferenceFold()
-        var expectedLetters: Set<DeadLetter> = []
-        for (tp, records) in read {
-            guard let input = topics.input(tp.topic) else { continue }
-            for r in records {
-                if let rejection = fold.apply(topic: input, partition: r.partition, offset: r.offset, key: r.key, value: r.value) {
-                    expectedLetters.insert(DeadLetter(path: "legacy", sourceTopic: r.topic, partition: r.partition,
-                                                      offset: r.offset, reason: rejection.reason, payload: r.value))
+            // The oracle, fed with the coordinates the broker assigned.
+            var fold = ReferenceFold()
+            var expectedLetters: Set<DeadLetter> = []
+            for (tp, records) in read {
+                guard let input = topics.input(tp.topic) else { continue }
+                for r in records {
+                    if let rejection = fold.apply(topic: input, partition: r.partition, offset: r.offset, key: r.key, value: r.value) {
+                        expectedLetters.insert(DeadLetter(path: "legacy", sourceTopic: r.topic, partition: r.partition,
+                                                          offset: r.offset, reason: rejection.reason, payload: r.value))
+                    }
                 }
             }
-        }
-        #expect(expectedLetters.count == workload.invalidCount)
+            #expect(expectedLetters.count == workload.invalidCount)
 
-        let postgres = try await PostgresClient(url: services.configuration.postgresURL)
-        let export = LegacyExport(postgres: postgres)
-        let summaries = try await export.contactSummaries()
-        let daily = try await export.campusDaily()
-        #expect(summaries == fold.contactSummaryRows)
-        #expect(daily == fold.campusDailyRows)
-        #expect(summaries.count == 41)
+            let postgres = try await PostgresClient(url: services.configuration.postgresURL)
+            let export = LegacyExport(postgres: postgres)
+            let summaries = try await export.contactSummaries()
+            let daily = try await export.campusDaily()
+            #expect(summaries == fold.contactSummaryRows)
+            #expect(daily == fold.campusDailyRows)
+            #expect(summaries.count == 41)
 
-        // Exactly one letter per invalid record.
-        let letters = try read.filter { $0.key.topic == topics.deadLetter }.values.joined()
-            .map { try DeadLetter(json: $0.value ?? []) }
-        #expect(letters.count == workload.invalidCount)
-        #expect(Set(letters) == expectedLetters)
+            // Exactly one letter per invalid record.
+            let letters = try read.filter { $0.key.topic == topics.deadLetter }.values.joined()
+                .map { try DeadLetter(json: $0.value ?? []) }
+            #expect(letters.count == workload.invalidCount)
+            #expect(Set(letters) == expectedLetters)
 
-        // The outbox topic's latest value per key is the stored row.
-        var latest: [String: ContactSummaryRow] = [:]
-        for (tp, records) in read where tp.topic == topics.contactSummaryLegacy {
-            for r in records {
-                let row = try ContactSummaryRow(json: r.value ?? [])
-                #expect(r.key == Array(row.contactId.utf8))
-                latest[row.contactId] = row
+            // The outbox topic's latest value per key is the stored row.
+            var latest: [String: ContactSummaryRow] = [:]
+            for (tp, records) in read where tp.topic == topics.contactSummaryLegacy {
+                for r in records {
+                    let row = try ContactSummaryRow(json: r.value ?? [])
+                    #expect(r.key == Array(row.contactId.utf8))
+                    latest[row.contactId] = row
+                }
             }
-        }
-        #expect(latest.count == summaries.count)
-        for row in summaries { #expect(latest[row.contactId] == row) }
+            #expect(latest.count == summaries.count)
+            for row in summaries { #expect(latest[row.contactId] == row) }
 
-        let counts = try await outboxCounts(postgres)
-        #expect(counts[1] == Int64(workload.invalidCount))
-        #expect(counts[2] == 0, "everything relayed")
-        postgres.close()
-        await services.tearDown()
+            let counts = try await outboxCounts(postgres)
+            #expect(counts[1] == Int64(workload.invalidCount))
+            #expect(counts[2] == 0, "everything relayed")
+            postgres.close()
+        }
     }
 
     @Test("replay under a new consumer group: PostgreSQL's applied offsets win, nothing changes")
     func replayWithFreshGroup() async throws {
-        let services = try await IsolatedServices.make()
-        let workload = LegacyWorkload(topics: services.configuration.topics)
-        _ = try await produceAndRun(services, workload: workload)
+        try await withIsolatedServices { services in
+            let workload = LegacyWorkload(topics: services.configuration.topics)
+            _ = try await produceAndRun(services, workload: workload)
 
-        let postgres = try await PostgresClient(url: services.configuration.postgresURL)
-        let export = LegacyExport(postgres: postgres)
-        let summaries = try await export.contactSummaries()
-        let daily = try await export.campusDaily()
-        let counts = try await outboxCounts(postgres)
+            let postgres = try await PostgresClient(url: services.configuration.postgresURL)
+            let export = LegacyExport(postgres: postgres)
+            let summaries = try await export.contactSummaries()
+            let daily = try await export.campusDaily()
+            let counts = try await outboxCounts(postgres)
 
-        let reread = try await runLoop(services, groupId: services.configuration.topicPrefix + "legacy-replay")
-        #expect(reread == 0, "the fresh group starts where PostgreSQL says the path stopped")
-        #expect(try await export.contactSummaries() == summaries)
-        #expect(try await export.campusDaily() == daily)
-        #expect(try await outboxCounts(postgres) == counts)
-        postgres.close()
-        await services.tearDown()
+            let reread = try await runLoop(services, groupId: services.configuration.topicPrefix + "legacy-replay")
+            #expect(reread == 0, "the fresh group starts where PostgreSQL says the path stopped")
+            #expect(try await export.contactSummaries() == summaries)
+            #expect(try await export.campusDaily() == daily)
+            #expect(try await outboxCounts(postgres) == counts)
+            postgres.close()
+        }
     }
 }

@@ -70,45 +70,45 @@ struct ServingRouterTests {
 
     @Test("the serving topic carries each key from the authoritative path in every phase, and follows rollback without a restart")
     func phases() async throws {
-        let services = try await IsolatedServices.make()
-        let configuration = services.configuration
-        try await populate(services)
-        let rows = try await storeRows(configuration)
-        #expect(rows[.legacy]!.count == 80)
-        #expect(rows[.legacy] == rows[.stream], "the two paths must agree for this test to tell them apart by header only")
+        try await withIsolatedServices { services in
+            let configuration = services.configuration
+            try await populate(services)
+            let rows = try await storeRows(configuration)
+            #expect(rows[.legacy]!.count == 80)
+            #expect(rows[.legacy] == rows[.stream], "the two paths must agree for this test to tell them apart by header only")
 
-        let postgres = try await PostgresClient(url: configuration.postgresURL)
-        defer { postgres.close() }
-        let store = RolloutStore(postgres: postgres)
-        let gate = RolloutGate(rounds: 1, minKeys: 1)
+            let postgres = try await PostgresClient(url: configuration.postgresURL)
+            defer { postgres.close() }
+            let store = RolloutStore(postgres: postgres)
+            let gate = RolloutGate(rounds: 1, minKeys: 1)
 
-        var (group, task) = try await startRouter(configuration)
+            var (group, task) = try await startRouter(configuration)
 
-        // Shadow: every key from the legacy path.
-        #expect(try await awaitServing(.shadow, rows: rows, configuration: configuration) == [])
+            // Shadow: every key from the legacy path.
+            #expect(try await awaitServing(.shadow, rows: rows, configuration: configuration) == [])
 
-        // Canary 50: the stream's keys are re-published from Redis, the header follows the hash.
-        let canary = RolloutPosition.canary(50)
-        let streamKeys = rows[.legacy]!.keys.filter { canary.owner(of: $0) == .stream }.count
-        #expect(streamKeys > 10 && streamKeys < 70)
-        _ = try await store.set(.canary, percent: 50, force: true, operator: "test", reason: "canary", gate: gate)
-        #expect(try await awaitServing(canary, rows: rows, configuration: configuration) == [])
+            // Canary 50: the stream's keys are re-published from Redis, the header follows the hash.
+            let canary = RolloutPosition.canary(50)
+            let streamKeys = rows[.legacy]!.keys.filter { canary.owner(of: $0) == .stream }.count
+            #expect(streamKeys > 10 && streamKeys < 70)
+            _ = try await store.set(.canary, percent: 50, force: true, operator: "test", reason: "canary", gate: gate)
+            #expect(try await awaitServing(canary, rows: rows, configuration: configuration) == [])
 
-        // Rollback: legacy again, with the same router process.
-        _ = try await store.rollback(operator: "test", reason: "rollback")
-        #expect(try await awaitServing(.shadow, rows: rows, configuration: configuration) == [])
+            // Rollback: legacy again, with the same router process.
+            _ = try await store.rollback(operator: "test", reason: "rollback")
+            #expect(try await awaitServing(.shadow, rows: rows, configuration: configuration) == [])
 
-        // A phase change while the router is down is caught up on start.
-        await group.triggerGracefulShutdown()
-        try await task.value
-        _ = try await store.set(.cutover, percent: nil, force: true, operator: "test", reason: "cutover", gate: gate)
-        (group, task) = try await startRouter(configuration)
-        #expect(try await awaitServing(.cutover, rows: rows, configuration: configuration) == [])
+            // A phase change while the router is down is caught up on start.
+            await group.triggerGracefulShutdown()
+            try await task.value
+            _ = try await store.set(.cutover, percent: nil, force: true, operator: "test", reason: "cutover", gate: gate)
+            (group, task) = try await startRouter(configuration)
+            #expect(try await awaitServing(.cutover, rows: rows, configuration: configuration) == [])
 
-        let served = try await ServedPositionsStore(postgres: postgres, group: configuration.routerGroup).load()
-        #expect(served == [.cutover])
-        await group.triggerGracefulShutdown()
-        try await task.value
-        await services.tearDown()
+            let served = try await ServedPositionsStore(postgres: postgres, group: configuration.routerGroup).load()
+            #expect(served == [.cutover])
+            await group.triggerGracefulShutdown()
+            try await task.value
+        }
     }
 }

@@ -25,54 +25,54 @@ import Testing
     }
 
     @Test func consumesToTheEndAndPublishesTheLatestRows() async throws {
-        let env = try await StreamTestEnvironment()
-        var rng = SeededGenerator(seed: 7)
-        var fold = ReferenceFold()
-        try await Self.produce(Workload.generate(count: 1500, using: &rng), env: env, into: &fold, offsetBase: 0)
-        try await Self.runUntilIdle(env)
-        // A second run resumes where the first stopped and applies only what is new.
-        try await Self.produce(Workload.generate(count: 500, using: &rng), env: env, into: &fold, offsetBase: 1_000_000)
-        try await Self.runUntilIdle(env)
+        try await withStreamEnvironment { env in
+            var rng = SeededGenerator(seed: 7)
+            var fold = ReferenceFold()
+            try await Self.produce(Workload.generate(count: 1500, using: &rng), env: env, into: &fold, offsetBase: 0)
+            try await Self.runUntilIdle(env)
+            // A second run resumes where the first stopped and applies only what is new.
+            try await Self.produce(Workload.generate(count: 500, using: &rng), env: env, into: &fold, offsetBase: 1_000_000)
+            try await Self.runUntilIdle(env)
 
-        let export = try await env.export()
-        #expect(export.contacts == fold.contactSummaryRows)
-        #expect(export.days == fold.campusDailyRows)
-        let published = try await env.published()
-        #expect(published.contacts == export.contacts)
-        #expect(published.days == export.days)
-        try await env.cleanUp()
+            let export = try await env.export()
+            #expect(export.contacts == fold.contactSummaryRows)
+            #expect(export.days == fold.campusDailyRows)
+            let published = try await env.published()
+            #expect(published.contacts == export.contacts)
+            #expect(published.days == export.days)
+        }
     }
 
     /// A store written by the previous engine (per-contact keys) is refused with a one-line
     /// error that says how to rebuild it, instead of being mixed with the new layout.
     @Test func aStoreOfThePreviousEngineIsRefused() async throws {
-        let env = try await StreamTestEnvironment()
-        _ = try await env.redis.command(["HSET", env.prefix + "offsets:stream", env.topics.contacts + "|0", "10"]).check()
-        var fold = ReferenceFold()
-        var rng = SeededGenerator(seed: 8)
-        try await Self.produce(Workload.generate(count: 20, using: &rng), env: env, into: &fold, offsetBase: 0)
-        do {
-            try await Self.runUntilIdle(env)
-            Issue.record("the engine ran on a store of the previous engine")
-        } catch {
-            #expect("\(error)".contains("previous stream engine") && "\(error)".contains("bridge stream reset"))
+        try await withStreamEnvironment { env in
+            _ = try await env.redis.command(["HSET", env.prefix + "offsets:stream", env.topics.contacts + "|0", "10"]).check()
+            var fold = ReferenceFold()
+            var rng = SeededGenerator(seed: 8)
+            try await Self.produce(Workload.generate(count: 20, using: &rng), env: env, into: &fold, offsetBase: 0)
+            do {
+                try await Self.runUntilIdle(env)
+                Issue.record("the engine ran on a store of the previous engine")
+            } catch {
+                #expect("\(error)".contains("previous stream engine") && "\(error)".contains("bridge stream reset"))
+            }
         }
-        try await env.cleanUp()
     }
 
     /// A store of another layout version (written by a later bridge, say) is refused the same way.
     @Test func aStoreOfAnotherLayoutIsRefused() async throws {
-        let env = try await StreamTestEnvironment()
-        _ = try await env.redis.command(["HSET", env.prefix + "stream:layout", "layout", "3", "partitions", "4"]).check()
-        var fold = ReferenceFold()
-        var rng = SeededGenerator(seed: 9)
-        try await Self.produce(Workload.generate(count: 20, using: &rng), env: env, into: &fold, offsetBase: 0)
-        do {
-            try await Self.runUntilIdle(env)
-            Issue.record("the engine ran on a store of layout 3")
-        } catch {
-            #expect("\(error)".contains("has layout 3, this bridge reads layout 2") && "\(error)".contains("bridge stream reset"))
+        try await withStreamEnvironment { env in
+            _ = try await env.redis.command(["HSET", env.prefix + "stream:layout", "layout", "3", "partitions", "4"]).check()
+            var fold = ReferenceFold()
+            var rng = SeededGenerator(seed: 9)
+            try await Self.produce(Workload.generate(count: 20, using: &rng), env: env, into: &fold, offsetBase: 0)
+            do {
+                try await Self.runUntilIdle(env)
+                Issue.record("the engine ran on a store of layout 3")
+            } catch {
+                #expect("\(error)".contains("has layout 3, this bridge reads layout 2") && "\(error)".contains("bridge stream reset"))
+            }
         }
-        try await env.cleanUp()
     }
 }

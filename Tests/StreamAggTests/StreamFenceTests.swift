@@ -31,86 +31,86 @@ import Testing
     }
 
     @Test func aCommitForAPartitionAnotherInstanceClaimedIsRefused() async throws {
-        let env = try await StreamTestEnvironment()
-        let placed = Self.workload(env, seed: 3)
-        let p0 = placed.partitions[TopicPartition(env.topics.messageEvents, 0)]!
-        let p1 = placed.partitions[TopicPartition(env.topics.messageEvents, 1)]!
+        try await withStreamEnvironment { env in
+            let placed = Self.workload(env, seed: 3)
+            let p0 = placed.partitions[TopicPartition(env.topics.messageEvents, 0)]!
+            let p1 = placed.partitions[TopicPartition(env.topics.messageEvents, 1)]!
 
-        let old = try await env.driver()
-        try await old.apply(Array(p0.prefix(10)))
-        let newer = try await env.driver(partitions: [0])
-        let before = try await Self.state(env, partition: 0)
+            let old = try await env.driver()
+            try await old.apply(Array(p0.prefix(10)))
+            let newer = try await env.driver(partitions: [0])
+            let before = try await Self.state(env, partition: 0)
 
-        await #expect(throws: EngineReset.self) { try await old.apply(Array(p0[10..<20])) }
-        #expect(try await Self.state(env, partition: 0) == before, "a refused commit wrote something")
-        // Partitions nobody else claimed stay the old instance's.
-        try await old.apply(Array(p1.prefix(10)))
-        // The new owner goes on from where the partition stands.
-        try await newer.apply(Array(p0[10..<20]))
-        #expect(try await Self.state(env, partition: 0) != before)
-        await old.close()
-        await newer.close()
-        try await env.cleanUp()
+            await #expect(throws: EngineReset.self) { try await old.apply(Array(p0[10..<20])) }
+            #expect(try await Self.state(env, partition: 0) == before, "a refused commit wrote something")
+            // Partitions nobody else claimed stay the old instance's.
+            try await old.apply(Array(p1.prefix(10)))
+            // The new owner goes on from where the partition stands.
+            try await newer.apply(Array(p0[10..<20]))
+            #expect(try await Self.state(env, partition: 0) != before)
+            await old.close()
+            await newer.close()
+        }
     }
 
     @Test func aFormerOwnerThatPublishesLateRepublishesWhatIsStored() async throws {
-        let env = try await StreamTestEnvironment()
-        let placed = Self.workload(env, seed: 4)
-        let all = placed.partitions.keys.sorted().flatMap { placed.partitions[$0]! }
-        let zombie = try await env.driver()
-        let half = all.filter { $0.offset < 20 }
-        // The zombie commits a batch, then freezes before publishing it.
-        let folded = try await zombie.fold(half)
-        try await zombie.worker.commit(folded)
+        try await withStreamEnvironment { env in
+            let placed = Self.workload(env, seed: 4)
+            let all = placed.partitions.keys.sorted().flatMap { placed.partitions[$0]! }
+            let zombie = try await env.driver()
+            let half = all.filter { $0.offset < 20 }
+            // The zombie commits a batch, then freezes before publishing it.
+            let folded = try await zombie.fold(half)
+            try await zombie.worker.commit(folded)
 
-        // Meanwhile another instance claims everything (publishing the zombie's outbox) and
-        // applies the rest, changing many of the same contacts.
-        let owner = try await env.driver()
-        try await owner.apply(all.filter { $0.offset >= 20 })
+            // Meanwhile another instance claims everything (publishing the zombie's outbox) and
+            // applies the rest, changing many of the same contacts.
+            let owner = try await env.driver()
+            try await owner.apply(all.filter { $0.offset >= 20 })
 
-        // The zombie wakes up and publishes its stale rows; its release is refused, so it
-        // publishes what is stored now and gives up.
-        await #expect(throws: EngineReset.self) { try await zombie.worker.publish(folded) }
-        await zombie.close()
-        await owner.close()
+            // The zombie wakes up and publishes its stale rows; its release is refused, so it
+            // publishes what is stored now and gives up.
+            await #expect(throws: EngineReset.self) { try await zombie.worker.publish(folded) }
+            await zombie.close()
+            await owner.close()
 
-        let stored = try await env.export()
-        let expected = placed.reference(topics: env.topics)
-        #expect(stored.contacts == expected.contactSummaryRows)
-        #expect(stored.days == expected.campusDailyRows)
-        let published = try await env.published()
-        #expect(published.contacts == stored.contacts, "the last value per contact is the stored one")
-        #expect(published.days == stored.days)
-        try await env.cleanUp()
+            let stored = try await env.export()
+            let expected = placed.reference(topics: env.topics)
+            #expect(stored.contacts == expected.contactSummaryRows)
+            #expect(stored.days == expected.campusDailyRows)
+            let published = try await env.published()
+            #expect(published.contacts == stored.contacts, "the last value per contact is the stored one")
+            #expect(published.days == stored.days)
+        }
     }
 
     /// Redis restarted from an append-only file that lacks its last writes: the running owner's
     /// next commit finds the offsets moved and is refused; a new claim resumes from what Redis
     /// kept, and the result is exact.
     @Test func redisLosingItsLastCommitsIsNoticedAndReplayedExactly() async throws {
-        let env = try await StreamTestEnvironment()
-        let placed = Self.workload(env, seed: 5)
-        var rng = SeededGenerator(seed: 55)
-        let batches = placed.batches(maxBatch: 40, using: &rng)
-        let driver = try await env.driver()
-        for batch in batches.prefix(3) { try await driver.apply(batch) }
-        let snapshot = try await Self.dump(env)
-        for batch in batches[3..<6] { try await driver.apply(batch) }
-        try await Self.restore(env, snapshot)
+        try await withStreamEnvironment { env in
+            let placed = Self.workload(env, seed: 5)
+            var rng = SeededGenerator(seed: 55)
+            let batches = placed.batches(maxBatch: 40, using: &rng)
+            let driver = try await env.driver()
+            for batch in batches.prefix(3) { try await driver.apply(batch) }
+            let snapshot = try await Self.dump(env)
+            for batch in batches[3..<6] { try await driver.apply(batch) }
+            try await Self.restore(env, snapshot)
 
-        await #expect(throws: EngineReset.self) { try await driver.apply(batches[6]) }
-        await driver.close()
+            await #expect(throws: EngineReset.self) { try await driver.apply(batches[6]) }
+            await driver.close()
 
-        let resumed = try await env.driver()
-        for batch in placed.batches(from: try await env.store.appliedOffsets(), maxBatch: 40, using: &rng) {
-            try await resumed.apply(batch)
+            let resumed = try await env.driver()
+            for batch in placed.batches(from: try await env.store.appliedOffsets(), maxBatch: 40, using: &rng) {
+                try await resumed.apply(batch)
+            }
+            await resumed.close()
+            let expected = placed.reference(topics: env.topics)
+            let stored = try await env.export()
+            #expect(stored.contacts == expected.contactSummaryRows)
+            #expect(stored.days == expected.campusDailyRows)
         }
-        await resumed.close()
-        let expected = placed.reference(topics: env.topics)
-        let stored = try await env.export()
-        #expect(stored.contacts == expected.contactSummaryRows)
-        #expect(stored.days == expected.campusDailyRows)
-        try await env.cleanUp()
     }
 
     static func dump(_ env: StreamTestEnvironment) async throws -> [(key: String, value: [UInt8])] {

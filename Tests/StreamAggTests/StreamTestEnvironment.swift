@@ -50,11 +50,19 @@ struct StreamTestEnvironment {
     }
 
     /// Deletes this test's Redis keys (topics are left: the embedded broker forgets them).
-    func cleanUp() async throws {
+    /// Tests do not call it: `withStreamEnvironment` does, also when the test throws.
+    fileprivate func cleanUp() async {
         await services.tearDown(redis: redis)
         await producer.close()
         redis.close()
     }
+}
+
+/// Runs `body` on a fresh `StreamTestEnvironment` and deletes its Redis keys afterwards, also
+/// when `body` throws.
+@discardableResult
+func withStreamEnvironment<Result>(_ body: (StreamTestEnvironment) async throws -> Result) async throws -> Result {
+    try await withCleanUp(try await StreamTestEnvironment(), cleanUp: { await $0.cleanUp() }, body)
 }
 
 /// A workload laid out as Kafka would hold it: each item in its contact's partition (the same

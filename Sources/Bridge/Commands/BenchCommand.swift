@@ -1,19 +1,19 @@
 import ArgumentParser
+import BridgeBench
 import BridgeSupport
 import Foundation
-import ServiceSupport
-import KafkaClient
-import PostgresClient
-import RedisClient
+import Logging
 
+/// `bridge bench`: the command line of the benchmarks in BridgeBench. Each subcommand parses
+/// its options, builds the benchmark, runs it on the configured services and prints what it
+/// measured.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks on the configured services.",
         subcommands: [ClientsBench.self, CompareBench.self, PathsBench.self, ScaleBench.self])
 }
 
-/// The C clients alone, next to kcat reading the same topic in the same run: what the paths
-/// can at best get from the broker, Redis and PostgreSQL on this machine.
+/// `ClientsBenchmark`: the C clients alone, next to kcat.
 struct ClientsBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clients", abstract: "Produce/consume records/s next to kcat, Redis pipelined ops/s, PostgreSQL bulk rows/s.")
@@ -25,123 +25,114 @@ struct ClientsBench: AsyncParsableCommand {
 
     func run() async throws {
         let config = try connection.configuration()
-        var rows: [(String, Double, String)] = []
-        let topic = "\(config.topicPrefix)bench-clients-\(UInt32.random(in: 0...UInt32.max))"
-        let admin = try KafkaAdmin(configuration: config.kafka)
-        try await admin.createTopics([topic], partitions: config.partitions)
-
-        // Produce.
-        let producer = try KafkaProducer(configuration: config.kafka)
-        let value = [UInt8](repeating: UInt8(ascii: "x"), count: valueBytes)
-        var start = ContinuousClock.now
-        var sent = 0
-        while sent < records {
-            let n = min(10_000, records - sent)
-            try await producer.send((0..<n).map { i in OutgoingRecord(topic: topic, key: Array("key-\((sent + i) % 10_000)".utf8), value: value) })
-            sent += n
-        }
-        rows.append(("kafka produce (swift, acked)", rate(records, since: start), "records/s"))
-        await producer.close()
-
-        // Consume with the Swift consumer: from the first record to the last (group join excluded).
-        let consumer = try KafkaConsumer(configuration: config.kafka, options: .init(
-            groupId: topic + ".g", topics: [topic],
-            startOffsets: { Dictionary(uniqueKeysWithValues: $0.map { ($0, KafkaOffset.beginning) }) },
-            properties: ["session.timeout.ms": "6000"]))
-        var got = 0
-        var first: ContinuousClock.Instant?
-        let deadline = ContinuousClock.now + .seconds(300)
-        while got < records && ContinuousClock.now < deadline {
-            let batch = try await consumer.poll(maxRecords: 10_000, maxWait: .milliseconds(500))
-            if !batch.isEmpty && first == nil { first = ContinuousClock.now }
-            got += batch.count
-        }
-        let swiftRate = rate(got, since: first ?? ContinuousClock.now)
-        await consumer.close()
-        rows.append(("kafka consume (swift)", swiftRate, "records/s"))
-
-        // kcat reading the same topic, whole process (start-up included, no group join).
-        start = ContinuousClock.now
-        let kcatProcess = Process()
-        kcatProcess.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        kcatProcess.arguments = [kcat, "-b", config.kafkaBrokers, "-C", "-t", topic, "-o", "beginning", "-e", "-q", "-f", "%o\\n"]
-        kcatProcess.standardOutput = FileHandle.nullDevice
-        try kcatProcess.run()
-        kcatProcess.waitUntilExit()
-        let kcatRate = rate(records, since: start)
-        rows.append(("kafka consume (kcat)", kcatRate, kcatProcess.terminationStatus == 0 ? "records/s" : "records/s (kcat failed)"))
-        rows.append(("swift consume / kcat", swiftRate / kcatRate, "ratio"))
-
-        // Redis: pipelines of 10,000 SETs on one connection.
-        let redis = try await RedisClient(configuration: try config.redis())
-        let prefix = Array("\(config.topicPrefix)bench:".utf8)
-        let commands: [[[UInt8]]] = (0..<10_000).map { i in [Array("SET".utf8), prefix + Array(String(i).utf8), value] }
-        start = ContinuousClock.now
-        for _ in 0..<20 { _ = try await redis.pipeline(commands) }
-        let swiftRedis = rate(200_000, since: start)
-        rows.append(("redis pipelined SET (swift)", swiftRedis, "ops/s"))
-        _ = try await redis.pipeline((0..<10_000).map { i in [Array("DEL".utf8), prefix + Array(String(i).utf8)] })
-        redis.close()
-        // Redis' own C benchmark with the same shape (one connection, 10,000 per pipeline): the
-        // server's ceiling on this machine, so the client's figure reads as a ratio.
-        if let native = try redisBenchmark(try config.redis(), valueBytes: valueBytes) {
-            rows.append(("redis pipelined SET (redis-benchmark)", native, "ops/s"))
-            rows.append(("swift redis / redis-benchmark", swiftRedis / native, "ratio"))
-        }
-
-        // PostgreSQL: COPY and pipelined INSERTs into a temporary table.
-        let postgres = try await PostgresClient(url: config.postgresURL)
-        let copyRows = records
-        let text = String(repeating: "x", count: valueBytes)
-        let copyRate: Double = try await postgres.withConnection { conn in
-            try conn.query("CREATE TEMP TABLE bench_rows (id bigint, payload text)")
-            let rows = (0..<copyRows).map { [String($0), text] as [String?] }
-            let start = ContinuousClock.now
-            try conn.copyIn(table: "bench_rows", columns: ["id", "payload"], rows: rows)
-            return rate(copyRows, since: start)
-        }
-        rows.append(("postgresql COPY", copyRate, "rows/s"))
-        let pipelineRate: Double = try await postgres.withConnection { conn in
-            let statements = (0..<20_000).map { ("INSERT INTO bench_rows VALUES ($1, $2)", [PostgresValue.int(Int64($0)), .text(text)]) }
-            let start = ContinuousClock.now
-            try conn.transaction { conn in _ = try conn.pipeline(statements) }
-            return rate(20_000, since: start)
-        }
-        rows.append(("postgresql pipelined INSERT", pipelineRate, "rows/s"))
-        postgres.close()
-
-        print("| measurement | value | unit |")
-        print("| --- | ---: | --- |")
-        for (name, value, unit) in rows {
-            print("| \(name) | \(unit == "ratio" ? String(format: "%.2f", value) : String(format: "%.0f", value)) | \(unit) |")
-        }
-        print("\n\(records) records of \(valueBytes) bytes, \(config.partitions) partitions, librdkafka \(librdkafkaVersion)")
+        try await ClientsBenchmark(records: records, valueBytes: valueBytes, kcat: kcat).run(on: config)
     }
 }
 
-/// Runs `redis-benchmark` and returns its SET requests per second (nil if it is not installed).
-func redisBenchmark(_ redis: RedisConfiguration, valueBytes: Int) throws -> Double? {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    let server = redis.seeds[0]
-    var arguments = ["redis-benchmark", "-h", server.host, "-p", String(server.port), "-t", "set", "-n", "200000",
-                     "-P", "10000", "-c", "1", "-d", String(valueBytes), "-q"]
-    if let password = redis.password { arguments += ["-a", password, "--no-auth-warning"] }
-    process.arguments = arguments
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    // The last line is "SET: 487804.88 requests per second, p50=…".
-    guard process.terminationStatus == 0,
-          let line = text.split(whereSeparator: { $0 == "\r" || $0 == "\n" }).last(where: { $0.contains("requests per second") }),
-          let number = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else { return nil }
-    return number
+/// `CompareBenchmark`: shadow comparison rounds at a given size.
+struct CompareBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare", abstract: "Time shadow comparison rounds over N contacts (stores filled on a private database and prefix).")
+
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "Contacts in the stores.") var contacts = 100_000
+    @Option(help: "Message events in the workload.") var events = 100_000
+    @Option(help: "Rounds to time (checksummed with the stream's maintained sums when the stores agree on their offsets).") var rounds = 3
+    @Option(name: .customLong("verify-rounds"), help: "Verifying rounds to time after them (the stream's sums recomputed from its rows).")
+    var verifyRounds = 1
+
+    func run() async throws {
+        Logs.bootstrap(defaultLevel: .warning)
+        let config = try connection.configuration()
+        let benchmark = CompareBenchmark(contacts: contacts, events: events, rounds: rounds, verifyRounds: verifyRounds)
+        try await benchmark.run(on: config) { config in
+            try await Components(stream: true, exitWhenIdle: true).serviceGroup(configuration: config, logger: Logger(label: "bench")).run()
+        }
+    }
 }
 
-func rate(_ count: Int, since start: ContinuousClock.Instant) -> Double {
-    let seconds = (ContinuousClock.now - start).inSeconds
-    return seconds > 0 ? Double(count) / seconds : 0
+/// `PathsBenchmark`: the paths against each other and against the broker's ceiling.
+struct PathsBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "paths",
+        abstract: "Stream path vs legacy path vs the broker's ceiling: throughput, history sizes, latency, comparison round, memory.")
+
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "Message events of the stream path's workload.") var events = 300_000
+    @Option(help: "Contacts of the workloads (the legacy one is scaled down to the same events per contact).") var contacts = 20_000
+    @Option(name: .customLong("legacy-events"), help: "Message events of the legacy path's smaller workload of the same shape.")
+    var legacyEvents = 20_000
+    @Option(name: .customLong("history-sizes"), help: "Events already applied before each measured batch, comma-separated.")
+    var historySizes = "20000,200000,1000000"
+    @Option(name: .customLong("history-batch"), help: "Message events in each measured batch.") var historyBatch = 10_000
+    @Option(name: .customLong("legacy-history-batch"), help: "Records of that batch the legacy path processes.")
+    var legacyHistoryBatch = 2_000
+    @Option(name: .customLong("latency-seconds"), help: "Seconds of steady load for the latency measurement.") var latencySeconds = 60
+    @Option(name: .customLong("compare-contacts"), help: "Sizes of the comparison round, comma-separated.")
+    var compareContacts = "100000,1000000"
+    @Option(name: .customLong("compare-rounds"), help: "Rounds per size.") var compareRounds = 2
+    @Option(help: "kcat executable (default: .bridge/bin/kcat, which uses the project's librdkafka).") var kcat = ".bridge/bin/kcat"
+    @Option(help: "Seed of the generated workloads.") var seed: UInt64 = 6
+    @Flag(help: "Smoke run: small sizes, 10 s of latency, one small comparison.") var quick = false
+    @Flag(name: .customLong("skip-legacy")) var skipLegacy = false
+    @Flag(name: .customLong("skip-history")) var skipHistory = false
+    @Flag(name: .customLong("skip-latency")) var skipLatency = false
+    @Flag(name: .customLong("skip-compare")) var skipCompare = false
+    @Flag(name: .customLong("write-docs"), help: "Replace the marked section of --docs with the table.") var writeDocs = false
+    @Option(help: "The document --write-docs rewrites.") var docs = "docs/benchmarks.md"
+
+    /// The sizes in effect (`--quick` replaces the defaults).
+    func sizes() throws -> PathsBenchmark.Sizes {
+        func list(_ text: String) throws -> [Int] {
+            let values = text.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !values.isEmpty, values.allSatisfy({ $0 > 0 }) else { throw ValidationError("not a list of positive integers: \(text)") }
+            return values
+        }
+        if quick { return .quick }
+        return PathsBenchmark.Sizes(events: events, contacts: contacts, legacyEvents: legacyEvents, historySizes: try list(historySizes),
+                                    historyBatch: historyBatch, legacyHistoryBatch: legacyHistoryBatch, latencySeconds: latencySeconds,
+                                    compareContacts: try list(compareContacts))
+    }
+
+    func run() async throws {
+        Logs.bootstrap(defaultLevel: .warning)
+        var benchmark = PathsBenchmark(sizes: try sizes(), compareRounds: compareRounds, kcat: kcat, seed: seed)
+        (benchmark.skipLegacy, benchmark.skipHistory, benchmark.skipLatency, benchmark.skipCompare) = (skipLegacy, skipHistory, skipLatency, skipCompare)
+        let base = try connection.configuration()
+        let machine = await MachineDescription.collect(base, kcat: kcat)
+        let started = Date()
+        let report = try await benchmark.run(on: base)
+        print(report.table)
+        print("")
+        report.notes.forEach { print("- \($0)") }
+        if writeDocs {
+            let command = CommandLine.arguments.joined(separator: " ")
+            try PathsReport.write(report.section(machine: machine, command: command, date: started), into: docs)
+            print("\nwrote \(docs)")
+        }
+    }
+}
+
+/// `ScaleBenchmark`: the stream path on one Redis and on a Redis Cluster, with several instances.
+struct ScaleBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scale", abstract: "Stream path throughput on one Redis vs a Redis Cluster, with 1, 2 and 3 instances.")
+
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "Message events of the workload.") var events = 200_000
+    @Option(help: "Contacts of the workload.") var contacts = 20_000
+    @Option(name: .customLong("cluster-url"), help: "Seed list of the Redis Cluster (default: the test cluster of scripts/services).")
+    var clusterURL = "redis://127.0.0.1:17000,127.0.0.1:17001,127.0.0.1:17002"
+    @Option(help: "Instance counts to run, comma-separated.") var instances = "1,2,3"
+    @Option(help: "Partitions of the input topics (instances share them).") var partitions = 12
+    @Option(help: "Seed of the generated workload.") var seed: UInt64 = 9
+
+    func run() async throws {
+        Logs.bootstrap(defaultLevel: .warning)
+        let base = try connection.configuration()
+        let counts = instances.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 > 0 }
+        let benchmark = ScaleBenchmark(events: events, contacts: contacts, clusterURL: clusterURL, instances: counts,
+                                       partitions: partitions, seed: seed)
+        print(try await benchmark.run(on: base).joined(separator: "\n"))
+    }
 }

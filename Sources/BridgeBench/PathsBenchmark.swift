@@ -1,4 +1,3 @@
-import ArgumentParser
 import BridgeModel
 import BridgeSupport
 import Foundation
@@ -11,63 +10,45 @@ import RedisClient
 /// as history grows, the stream path's end-to-end latency at half its maximum rate, the
 /// comparison round (`bench compare`), and each child's peak memory. Everything it creates
 /// lives under one prefix and private databases, removed at the end, also on failure.
-struct PathsBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "paths",
-        abstract: "Stream path vs legacy path vs the broker's ceiling: throughput, history sizes, latency, comparison round, memory.")
-
-    @OptionGroup var connection: ConnectionOptions
-    @Option(help: "Message events of the stream path's workload.") var events = 300_000
-    @Option(help: "Contacts of the workloads (the legacy one is scaled down to the same events per contact).") var contacts = 20_000
-    @Option(name: .customLong("legacy-events"), help: "Message events of the legacy path's smaller workload of the same shape.")
-    var legacyEvents = 20_000
-    @Option(name: .customLong("history-sizes"), help: "Events already applied before each measured batch, comma-separated.")
-    var historySizes = "20000,200000,1000000"
-    @Option(name: .customLong("history-batch"), help: "Message events in each measured batch.") var historyBatch = 10_000
-    @Option(name: .customLong("legacy-history-batch"), help: "Records of that batch the legacy path processes.")
-    var legacyHistoryBatch = 2_000
-    @Option(name: .customLong("latency-seconds"), help: "Seconds of steady load for the latency measurement.") var latencySeconds = 60
-    @Option(name: .customLong("compare-contacts"), help: "Sizes of the comparison round, comma-separated.")
-    var compareContacts = "100000,1000000"
-    @Option(name: .customLong("compare-rounds"), help: "Rounds per size.") var compareRounds = 2
-    @Option(help: "kcat executable (default: .bridge/bin/kcat, which uses the project's librdkafka).") var kcat = ".bridge/bin/kcat"
-    @Option(help: "Seed of the generated workloads.") var seed: UInt64 = 6
-    @Flag(help: "Smoke run: small sizes, 10 s of latency, one small comparison.") var quick = false
-    @Flag(name: .customLong("skip-legacy")) var skipLegacy = false
-    @Flag(name: .customLong("skip-history")) var skipHistory = false
-    @Flag(name: .customLong("skip-latency")) var skipLatency = false
-    @Flag(name: .customLong("skip-compare")) var skipCompare = false
-    @Flag(name: .customLong("write-docs"), help: "Replace the marked section of --docs with the table.") var writeDocs = false
-    @Option(help: "The document --write-docs rewrites.") var docs = "docs/benchmarks.md"
-
+/// `bridge bench paths` parses its options into one and prints the report.
+public struct PathsBenchmark {
     /// The sizes in effect (`--quick` replaces the defaults).
-    struct Sizes {
-        var events: Int, contacts: Int, legacyEvents: Int, historySizes: [Int], historyBatch: Int
-        var legacyHistoryBatch: Int, latencySeconds: Int, compareContacts: [Int]
+    public struct Sizes: Sendable {
+        public var events: Int, contacts: Int, legacyEvents: Int, historySizes: [Int], historyBatch: Int
+        public var legacyHistoryBatch: Int, latencySeconds: Int, compareContacts: [Int]
+
+        public init(events: Int, contacts: Int, legacyEvents: Int, historySizes: [Int], historyBatch: Int,
+                    legacyHistoryBatch: Int, latencySeconds: Int, compareContacts: [Int]) {
+            (self.events, self.contacts, self.legacyEvents, self.historySizes) = (events, contacts, legacyEvents, historySizes)
+            (self.historyBatch, self.legacyHistoryBatch, self.latencySeconds) = (historyBatch, legacyHistoryBatch, latencySeconds)
+            self.compareContacts = compareContacts
+        }
+
+        /// The smoke run's sizes: small, 10 s of latency, one small comparison.
+        public static let quick = Sizes(events: 20_000, contacts: 2_000, legacyEvents: 2_000, historySizes: [2_000, 10_000],
+                                        historyBatch: 2_000, legacyHistoryBatch: 500, latencySeconds: 10, compareContacts: [10_000])
     }
 
-    func sizes() throws -> Sizes {
-        func list(_ text: String) throws -> [Int] {
-            let values = text.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard !values.isEmpty, values.allSatisfy({ $0 > 0 }) else { throw ValidationError("not a list of positive integers: \(text)") }
-            return values
-        }
-        if quick {
-            return Sizes(events: 20_000, contacts: 2_000, legacyEvents: 2_000, historySizes: [2_000, 10_000], historyBatch: 2_000,
-                         legacyHistoryBatch: 500, latencySeconds: 10, compareContacts: [10_000])
-        }
-        return Sizes(events: events, contacts: contacts, legacyEvents: legacyEvents, historySizes: try list(historySizes),
-                     historyBatch: historyBatch, legacyHistoryBatch: legacyHistoryBatch, latencySeconds: latencySeconds,
-                     compareContacts: try list(compareContacts))
+    public var sizes: Sizes
+    /// Comparison rounds per size.
+    public var compareRounds: Int
+    /// The kcat executable the broker's ceiling is measured with.
+    public var kcat: String
+    /// Seed of the generated workloads.
+    public var seed: UInt64
+    public var skipLegacy = false, skipHistory = false, skipLatency = false, skipCompare = false
+
+    public init(sizes: Sizes, compareRounds: Int, kcat: String, seed: UInt64) {
+        self.sizes = sizes
+        self.compareRounds = compareRounds
+        self.kcat = kcat
+        self.seed = seed
     }
 
-    func run() async throws {
-        Logs.bootstrap(defaultLevel: .warning)
-        let sizes = try sizes()
-        let base = try connection.configuration()
+    /// Measures everything on the services of `base`, then removes what it created, also when
+    /// a measurement fails.
+    public func run(on base: BridgeConfiguration) async throws -> PathsReport {
         let scope = BenchScope(base: base)
-        let machine = await MachineDescription.collect(base, kcat: kcat)
-        let started = Date()
         let report: PathsReport
         do {
             report = try await measure(sizes, scope: scope)
@@ -76,14 +57,7 @@ struct PathsBench: AsyncParsableCommand {
             throw error
         }
         await scope.cleanUp()
-        print(report.table)
-        print("")
-        report.notes.forEach { print("- \($0)") }
-        if writeDocs {
-            let command = CommandLine.arguments.joined(separator: " ")
-            try PathsReport.write(report.section(machine: machine, command: command, date: started), into: docs)
-            print("\nwrote \(docs)")
-        }
+        return report
     }
 
     private func measure(_ sizes: Sizes, scope: BenchScope) async throws -> PathsReport {

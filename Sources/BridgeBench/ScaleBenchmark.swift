@@ -1,4 +1,3 @@
-import ArgumentParser
 import BridgeSupport
 import Foundation
 import KafkaClient
@@ -10,26 +9,32 @@ import StreamAgg
 /// consumer group: how long each setup takes to apply the same workload, and what each Redis
 /// node and each instance spent meanwhile (so that a result on a shared 2-core machine can be
 /// read for what it is: the same two cores shared differently).
-struct ScaleBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "scale", abstract: "Stream path throughput on one Redis vs a Redis Cluster, with 1, 2 and 3 instances.")
+/// `bridge bench scale` parses its options into one and prints the table.
+public struct ScaleBenchmark {
+    /// Message events and contacts of the workload.
+    public var events: Int, contacts: Int
+    /// Seed list of the Redis Cluster.
+    public var clusterURL: String
+    /// Instance counts to run, each on one Redis and on the cluster.
+    public var instances: [Int]
+    /// Partitions of the input topics (instances share them).
+    public var partitions: Int
+    /// Seed of the generated workload.
+    public var seed: UInt64
 
-    @OptionGroup var connection: ConnectionOptions
-    @Option(help: "Message events of the workload.") var events = 200_000
-    @Option(help: "Contacts of the workload.") var contacts = 20_000
-    @Option(name: .customLong("cluster-url"), help: "Seed list of the Redis Cluster (default: the test cluster of scripts/services).")
-    var clusterURL = "redis://127.0.0.1:17000,127.0.0.1:17001,127.0.0.1:17002"
-    @Option(help: "Instance counts to run, comma-separated.") var instances = "1,2,3"
-    @Option(help: "Partitions of the input topics (instances share them).") var partitions = 12
-    @Option(help: "Seed of the generated workload.") var seed: UInt64 = 9
+    public init(events: Int, contacts: Int, clusterURL: String, instances: [Int], partitions: Int, seed: UInt64) {
+        (self.events, self.contacts, self.clusterURL, self.instances, self.partitions, self.seed) =
+            (events, contacts, clusterURL, instances, partitions, seed)
+    }
 
     struct Setup { var name: String; var redisURL: String; var instances: Int }
 
-    func run() async throws {
-        Logs.bootstrap(defaultLevel: .warning)
-        var base = try connection.configuration()
+    /// Runs every setup on the services of `configuration` and returns the table's lines; what
+    /// it created is removed at the end, also when a setup fails.
+    public func run(on configuration: BridgeConfiguration) async throws -> [String] {
+        var base = configuration
         base.partitions = partitions
-        let counts = instances.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 > 0 }
+        let counts = instances
         var setups: [Setup] = []
         for n in counts { setups.append(Setup(name: "one Redis, \(n) instance\(n == 1 ? "" : "s")", redisURL: base.redisURL, instances: n)) }
         for n in counts { setups.append(Setup(name: "3-master cluster, \(n) instance\(n == 1 ? "" : "s")", redisURL: clusterURL, instances: n)) }
@@ -48,7 +53,7 @@ struct ScaleBench: AsyncParsableCommand {
         }
         await scope.cleanUp()
         await cleanCluster(scope)
-        print(rows.joined(separator: "\n"))
+        return rows
     }
 
     private func measure(_ setup: Setup, configuration: BridgeConfiguration, scope: BenchScope) async throws -> String {
@@ -84,7 +89,7 @@ struct ScaleBench: AsyncParsableCommand {
         let after = try await nodeCPU(redis)
         for child in children { child.terminate() }
         for child in children { _ = try await child.wait(timeout: .seconds(60)) }
-        guard caughtUp else { throw ValidationError("\(setup.name): not caught up after 900 s") }
+        guard caughtUp else { throw BenchFailure("\(setup.name): not caught up after 900 s") }
         let bridgeCPU = cpu.map { String(format: "%.1f", $0) }.joined(separator: ", ")
         let nodeLoad = after.keys.sorted().map { "\($0) " + String(format: "%.1f", after[$0]! - (before[$0] ?? 0)) }.joined(separator: ", ")
         return "| \(setup.name) | \(input.count) | \(String(format: "%.1f", seconds)) | \(Int(Double(input.count) / seconds)) | \(bridgeCPU) | \(nodeLoad) |"

@@ -1,4 +1,3 @@
-import ArgumentParser
 import BridgeModel
 import BridgeSupport
 import Comparator
@@ -17,20 +16,26 @@ import StreamAgg
 /// contacts would take most of an hour and measures something else: see `bench` of the paths).
 /// Both stores then hold equal rows at equal offsets, which is the common case the comparator
 /// must stay fast for.
-struct CompareBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "compare", abstract: "Time shadow comparison rounds over N contacts (stores filled on a private database and prefix).")
+///
+/// `bridge bench compare` parses its options into one and runs it.
+public struct CompareBenchmark {
+    /// Contacts in the stores and message events in the workload.
+    public var contacts: Int, events: Int
+    /// Rounds to time (checksummed with the stream's maintained sums when the stores agree on
+    /// their offsets), then verifying rounds (the stream's sums recomputed from its rows).
+    public var rounds: Int, verifyRounds: Int
 
-    @OptionGroup var connection: ConnectionOptions
-    @Option(help: "Contacts in the stores.") var contacts = 100_000
-    @Option(help: "Message events in the workload.") var events = 100_000
-    @Option(help: "Rounds to time (checksummed with the stream's maintained sums when the stores agree on their offsets).") var rounds = 3
-    @Option(name: .customLong("verify-rounds"), help: "Verifying rounds to time after them (the stream's sums recomputed from its rows).")
-    var verifyRounds = 1
+    public init(contacts: Int, events: Int, rounds: Int, verifyRounds: Int) {
+        (self.contacts, self.events, self.rounds, self.verifyRounds) = (contacts, events, rounds, verifyRounds)
+    }
 
-    func run() async throws {
-        Logs.bootstrap(defaultLevel: .warning)
-        var config = try connection.configuration()
+    /// Fills the stores on a private database and prefix of `configuration`'s services, times
+    /// the rounds and prints their table, then removes the database and keys. `runStreamPath`
+    /// runs the stream path to idle on the configuration it is given: the executable passes its
+    /// own components, so the benchmark runs exactly what `bridge run --stream` runs.
+    public func run(on configuration: BridgeConfiguration,
+                    runStreamPath: (BridgeConfiguration) async throws -> Void) async throws {
+        var config = configuration
         let tag = "\(UInt32(Date().timeIntervalSince1970))"
         let database = "bridge_bench_\(tag)"
         let admin = try await PostgresClient(url: config.postgresURL)
@@ -49,7 +54,7 @@ struct CompareBench: AsyncParsableCommand {
             let redis = try await RedisClient(configuration: try config.redis())
             defer { redis.close() }
             do {
-                try await measure(config, postgres: postgres, redis: redis)
+                try await measure(config, postgres: postgres, redis: redis, runStreamPath: runStreamPath)
             } catch {
                 failure = error
             }
@@ -62,7 +67,8 @@ struct CompareBench: AsyncParsableCommand {
         if let failure { throw failure }
     }
 
-    private func measure(_ config: BridgeConfiguration, postgres: PostgresClient, redis: RedisClient) async throws {
+    private func measure(_ config: BridgeConfiguration, postgres: PostgresClient, redis: RedisClient,
+                         runStreamPath: (BridgeConfiguration) async throws -> Void) async throws {
         _ = try await Migrator(directory: Migrator.defaultDirectory()).apply(using: postgres)
         try await KafkaAdmin(configuration: config.kafka).createTopics(config.topics.inputs + [config.topics.contactSummaryStream,
                                                                                               config.topics.campusDailyStream,
@@ -73,7 +79,7 @@ struct CompareBench: AsyncParsableCommand {
             .produce(WorkloadGenerator(contacts: contacts, events: events, seed: 1, invalidShare: 0))
         await producer.close()
         var start = ContinuousClock.now
-        try await Components(stream: true, exitWhenIdle: true).serviceGroup(configuration: config, logger: Logger(label: "bench")).run()
+        try await runStreamPath(config)
         let streamSeconds = (ContinuousClock.now - start).inSeconds
 
         start = ContinuousClock.now

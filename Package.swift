@@ -58,6 +58,13 @@ let package = Package(
                                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                 swiftSettings: strict),
 
+        // Schema migrations: applies migrations/*.sql in order, once each (bridge migrate, the
+        // demo, the tests' databases). Not needed by a running path.
+        .target(name: "SchemaMigrations", dependencies: ["PostgresClient"], swiftSettings: strict),
+        // Generated workloads of the contract's shape and their producer (bridge generate, the
+        // demo, the benchmarks, the tests). Not needed by a running path.
+        .target(name: "Workload", dependencies: ["BridgeModel", "BridgeSupport", "KafkaClient"], swiftSettings: strict),
+
         // The legacy path: stored procedures in PostgreSQL driven by a Kafka worker.
         .target(name: "LegacySQL", dependencies: ["BridgeSupport"], swiftSettings: strict),
         // The stream path: batches folded in process into per-partition state in Redis, one
@@ -83,13 +90,14 @@ let package = Package(
         // executable keeps only their command line.
         .target(name: "BridgeBench",
                 dependencies: ["BridgeModel", "BridgeSupport", "ServiceSupport", "KafkaClient", "RedisClient", "PostgresClient",
-                               "LegacySQL", "StreamAgg", "Comparator",
+                               "LegacySQL", "StreamAgg", "Comparator", "Workload", "SchemaMigrations",
                                .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strict),
 
         // The `bridge` executable: the command line, the HTTP server and the demo.
         .executableTarget(name: "Bridge",
                           dependencies: ["LegacySQL", "StreamAgg", "BridgeSupport", "ServiceSupport", "Comparator", "Rollout", "BridgeBench",
+                                         "Workload", "SchemaMigrations",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                          .product(name: "Prometheus", package: "swift-prometheus"),
@@ -115,6 +123,7 @@ let package = Package(
         // BridgeTests through the built `bridge` executable.
         // What they share: isolated slices of the services, a database per test, reading topics.
         .target(name: "BridgeTestSupport", dependencies: ["BridgeSupport", "KafkaClient", "PostgresClient", "RedisClient", "LegacySQL", "StreamAgg",
+                                                      "Workload", "SchemaMigrations",
                                                       .product(name: "Logging", package: "swift-log")], path: "Tests/BridgeTestSupport",
                 swiftSettings: strict),
         .testTarget(name: "ClientTests",
@@ -122,8 +131,8 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "LegacySQLTests", dependencies: ["LegacySQL", "BridgeSupport", "BridgeTestSupport"], swiftSettings: strict),
         .testTarget(name: "StreamAggTests", dependencies: ["StreamAgg", "BridgeSupport", "BridgeTestSupport"], swiftSettings: strict),
-        .testTarget(name: "ComparatorTests", dependencies: ["Comparator", "BridgeTestSupport"], swiftSettings: strict),
-        .testTarget(name: "RolloutTests", dependencies: ["Rollout", "BridgeTestSupport"], swiftSettings: strict),
+        .testTarget(name: "ComparatorTests", dependencies: ["Comparator", "BridgeTestSupport", "Workload"], swiftSettings: strict),
+        .testTarget(name: "RolloutTests", dependencies: ["Rollout", "BridgeTestSupport", "Workload"], swiftSettings: strict),
         .testTarget(name: "BridgeTests", dependencies: ["BridgeSupport", "BridgeTestSupport", "PackageFiles", "RedisClient", "Rollout"],
                     swiftSettings: strict),
     ],

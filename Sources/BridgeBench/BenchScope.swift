@@ -3,6 +3,7 @@ import Foundation
 import KafkaClient
 import PostgresClient
 import RedisClient
+import SchemaMigrations
 
 /// Everything one benchmark run creates on the shared services: topics, consumer groups and
 /// Redis keys under one root prefix, and private databases. `cleanUp` removes all of it and

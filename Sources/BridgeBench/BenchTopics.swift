@@ -1,6 +1,7 @@
 import BridgeSupport
 import Foundation
 import KafkaClient
+import Workload
 
 /// Reading topics back and producing records, for the benchmark's own bookkeeping (never
 /// timed as a path).

@@ -6,7 +6,9 @@ import KafkaClient
 import Logging
 import PostgresClient
 import RedisClient
+import SchemaMigrations
 import StreamAgg
+import Workload
 
 /// The cost of one shadow comparison round at a given size, on a private slice of the
 /// services (its own database and key prefix, removed afterwards).

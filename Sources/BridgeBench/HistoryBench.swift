@@ -7,6 +7,7 @@ import Logging
 import PostgresClient
 import RedisClient
 import StreamAgg
+import Workload
 
 /// Cost per record of each path on a fixed batch, after a given amount of history.
 ///

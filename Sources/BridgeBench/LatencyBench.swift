@@ -1,6 +1,7 @@
 import BridgeSupport
 import Foundation
 import KafkaClient
+import Workload
 
 /// The stream path under a steady load: a `bridge run --stream` child on a fresh prefix, fed
 /// by a producer paced to `rate` records/s for `seconds`; latency per event as

@@ -4,6 +4,7 @@ import Foundation
 import KafkaClient
 import Logging
 import RedisClient
+import Workload
 
 /// The paths themselves, in one run on the configured services: the broker's ceiling (kcat),
 /// the stream path and the legacy path run as `bridge` children, both paths' cost per record

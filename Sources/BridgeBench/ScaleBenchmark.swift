@@ -4,6 +4,7 @@ import KafkaClient
 import Logging
 import RedisClient
 import StreamAgg
+import Workload
 
 /// The stream path on one Redis and on a Redis Cluster, with 1, 2 and 3 instances in one
 /// consumer group: how long each setup takes to apply the same workload, and what each Redis

@@ -5,6 +5,7 @@ import LegacySQL
 import Logging
 import RedisClient
 import StreamAgg
+import Workload
 
 /// One test's private slice of the shared services: a unique prefix for topics, consumer groups
 /// and Redis keys (topics created, 4 partitions), optionally its own migrated database, and the

@@ -1,6 +1,7 @@
 import BridgeSupport
 import Foundation
 import PostgresClient
+import SchemaMigrations
 
 /// A PostgreSQL database of one test's own on the shared server, so tests that touch the legacy
 /// schema can run in parallel and leave nothing another test could see.

@@ -38,7 +38,7 @@ import Testing
               reason: "COPY names a table, an identifier that cannot be a bind parameter; every copyIn caller passes a literal (checked below)"),
         .init(file: "Sources/PostgresClient/PostgresConnection.swift", expression: "\\(columns.joined(separator: \", \"))",
               reason: "COPY's column names, identifiers; every copyIn caller passes an array literal of literals (checked below)"),
-        .init(file: "Sources/BridgeSupport/Migrator.swift", expression: "m.sql",
+        .init(file: "Sources/SchemaMigrations/Migrator.swift", expression: "m.sql",
               reason: "the migration files of migrations/, shipped with the product and checksummed in bridge.schema_migrations"),
         .init(file: "Sources/LegacySQL/LegacyProcessor.swift", expression: "statements",
               reason: "built by LegacyStatements.forBatch from its four constant statements with bound values (checked below)"),

@@ -10,6 +10,7 @@ import PostgresClient
 import RedisClient
 @testable import StreamAgg
 import Testing
+import Workload
 
 /// One test's private slice of the shared services: its own database, a unique prefix for
 /// topics, groups and Redis keys, and clients to reach them; both paths fed from one workload.

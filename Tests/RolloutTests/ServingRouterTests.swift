@@ -11,6 +11,7 @@ import Rollout
 import ServiceLifecycle
 import StreamAgg
 import Testing
+import Workload
 
 @Suite("The serving router against the running services")
 struct ServingRouterTests {

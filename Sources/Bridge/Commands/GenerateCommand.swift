@@ -2,6 +2,7 @@ import ArgumentParser
 import BridgeSupport
 import Foundation
 import KafkaClient
+import Workload
 
 struct GenerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import ArgumentParser
 import BridgeSupport
 import Foundation
 import PostgresClient
+import SchemaMigrations
 
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

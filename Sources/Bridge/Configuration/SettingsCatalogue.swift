@@ -3,6 +3,7 @@ import Comparator
 import Foundation
 import Logging
 import Rollout
+import SchemaMigrations
 import ServiceSupport
 
 /// Every setting the bridge reads (its BRIDGE_* variables), with the flag that overrides it and

@@ -8,6 +8,8 @@ import Logging
 import PostgresClient
 import RedisClient
 import Rollout
+import SchemaMigrations
+import Workload
 
 /// The whole story of a migration, told on the configured services in a few minutes: both paths
 /// on one workload, clean comparisons, a discrepancy injected, found and judged against the

@@ -1,4 +1,5 @@
 import Foundation
+import BridgeSupport
 import KafkaClient
 
 /// Produces a generated workload to the input topics in chunks, optionally paced to a rate,

@@ -10,9 +10,7 @@ enum LegacyStatements {
         var statements: [PostgresQuery] = []
         statements.reserveCapacity(batch.count + 8)
         var rejected = 0
-        var next: [TopicPartition: Int64] = [:]
         for record in batch {
-            next[record.topicPartition] = max(next[record.topicPartition] ?? 0, record.offset + 1)
             guard let input = topics.input(record.topic) else {
                 rejected += 1
                 statements.append(recordDeadLetter(record, reason: "not an input topic of the legacy path"))
@@ -28,7 +26,7 @@ enum LegacyStatements {
                 statements.append(recordDeadLetter(record, reason: rejection.reason))
             }
         }
-        for (tp, offset) in next.sorted(by: { $0.key < $1.key }) {
+        for (tp, offset) in batch.nextOffsets.sorted(by: { $0.key < $1.key }) {
             statements.append(recordAppliedOffset(tp, next: offset))
         }
         return (statements, rejected)

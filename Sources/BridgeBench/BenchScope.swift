@@ -41,7 +41,7 @@ final class BenchScope: @unchecked Sendable {
         let database = "bridge_\(root.replacingOccurrences(of: ".", with: "_").replacingOccurrences(of: "-", with: "_"))\(name)"
         let admin = try await PostgresClient(url: base.postgresURL)
         defer { admin.close() }
-        try await admin.query("CREATE DATABASE \(database)")
+        try await admin.query("CREATE DATABASE \(identifier: PostgresIdentifier(database))")
         lock.withLock { databases.append(database) }
         let client = try await PostgresClient(url: url(of: database))
         defer { client.close() }
@@ -68,7 +68,7 @@ final class BenchScope: @unchecked Sendable {
         }
         if let admin = try? await PostgresClient(url: base.postgresURL) {
             for database in lock.withLock({ databases }) {
-                _ = try? await admin.query("DROP DATABASE IF EXISTS \(database) WITH (FORCE)")
+                _ = try? await admin.query("DROP DATABASE IF EXISTS \(identifier: PostgresIdentifier(database)) WITH (FORCE)")
             }
             admin.close()
         }

@@ -97,7 +97,7 @@ public struct ClientsBenchmark {
         }
         rows.append(("postgresql COPY", copyRate, "rows/s"))
         let pipelineRate: Double = try await postgres.withConnection { conn in
-            let statements = (0..<20_000).map { ("INSERT INTO bench_rows VALUES ($1, $2)", [PostgresValue.int(Int64($0)), .text(text)]) }
+            let statements = (0..<20_000).map { id -> PostgresQuery in "INSERT INTO bench_rows VALUES (\(id), \(text))" }
             let start = ContinuousClock.now
             try conn.transaction { conn in _ = try conn.pipeline(statements) }
             return rate(20_000, since: start)

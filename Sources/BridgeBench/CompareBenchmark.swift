@@ -41,7 +41,7 @@ public struct CompareBenchmark {
         let tag = "\(UInt32(Date().timeIntervalSince1970))"
         let database = "bridge_bench_\(tag)"
         let admin = try await PostgresClient(url: config.postgresURL)
-        try await admin.query("CREATE DATABASE \(database)")
+        try await admin.query("CREATE DATABASE \(identifier: PostgresIdentifier(database))")
         let base = config.postgresURL[..<(config.postgresURL.lastIndex(of: "/") ?? config.postgresURL.endIndex)]
         config.postgresURL = "\(base)/\(database)"
         // Under the configured prefix, so a caller (`bench paths`) can find and remove the topics.
@@ -64,7 +64,7 @@ public struct CompareBenchmark {
         } catch {
             failure = error
         }
-        _ = try? await admin.query("DROP DATABASE IF EXISTS \(database) WITH (FORCE)")
+        _ = try? await admin.query("DROP DATABASE IF EXISTS \(identifier: PostgresIdentifier(database)) WITH (FORCE)")
         admin.close()
         if let failure { throw failure }
     }

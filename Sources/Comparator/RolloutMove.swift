@@ -43,8 +43,8 @@ public struct RolloutMove: Sendable, Hashable, Codable {
                        coalesce(to_phase, ''), coalesce(to_percent, 0), automatic, operator, reason
                   FROM bridge.rollout_history
                  WHERE action IN ('set', 'advance', 'rollback')
-                 ORDER BY id DESC LIMIT $1::bigint
-                """, [.int(Int64(limit))]).map { r in
+                 ORDER BY id DESC LIMIT \(limit)::bigint
+                """).map { r in
                 RolloutMove(id: try r.int(0), at: Timestamp(millis: try r.int(1)), action: try r.string(2), fromPhase: try r.string(3),
                             fromPercent: Int(try r.int(4)), toPhase: try r.string(5), toPercent: Int(try r.int(6)),
                             automatic: try r.bool(7), operator: try r.string(8), reason: r.optionalString(9))

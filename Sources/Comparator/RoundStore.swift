@@ -15,32 +15,29 @@ public struct RoundStore: Sendable {
     /// with its id; the stored report (jsonb) carries that id too.
     public func save(_ round: ComparisonRound) async throws -> ComparisonRound {
         let o = round.outcome
-        let summary: [PostgresValue] = [
-            .text(round.startedAt.iso8601), .text(round.finishedAt.iso8601), .bool(round.consistent),
-            .int(Int64(o.compared[.contactSummary] ?? 0)), .int(Int64(o.compared[.campusDaily] ?? 0)),
-            .int(Int64(o.totalDiscrepancies)), .double(o.mismatchRate), .int(round.legacyLag), .int(round.streamLag),
-            .int(round.durationMillis), .int(Int64(o.mismatches)), .text(JSONReport.verdictCounts(round.judging)),
-        ]
+        let insertRound: PostgresQuery = """
+            INSERT INTO bridge.comparison_rounds (started_at, finished_at, consistent, compared_contacts,
+                compared_campus_days, discrepancies, mismatch_rate, legacy_lag, stream_lag, duration_ms, mismatches, verdicts)
+            VALUES (\(round.startedAt.iso8601)::timestamptz, \(round.finishedAt.iso8601)::timestamptz, \(round.consistent)::boolean,
+                    \(o.compared[.contactSummary] ?? 0)::bigint, \(o.compared[.campusDaily] ?? 0)::bigint, \(o.totalDiscrepancies)::bigint,
+                    \(o.mismatchRate)::double precision, \(round.legacyLag)::bigint, \(round.streamLag)::bigint,
+                    \(round.durationMillis)::bigint, \(o.mismatches)::bigint, \(JSONReport.verdictCounts(round.judging))::jsonb)
+            RETURNING id
+            """
         let samples = Self.discrepancyRows(o.samples)
         return try await postgres.withConnection { conn in
             try conn.transaction { conn in
-                let id = try conn.query("""
-                    INSERT INTO bridge.comparison_rounds (started_at, finished_at, consistent, compared_contacts,
-                        compared_campus_days, discrepancies, mismatch_rate, legacy_lag, stream_lag, duration_ms, mismatches, verdicts)
-                    VALUES ($1::timestamptz, $2::timestamptz, $3::boolean, $4::bigint, $5::bigint, $6::bigint,
-                            $7::double precision, $8::bigint, $9::bigint, $10::bigint, $11::bigint, $12::jsonb)
-                    RETURNING id
-                    """, summary)[0].int(0)
+                let id = try conn.query(insertRound)[0].int(0)
                 var stored = round
                 stored.id = id
-                try conn.query("UPDATE bridge.comparison_rounds SET report = $1::jsonb WHERE id = $2::bigint",
-                               [.text(JSONReport.render(stored)), .int(id)])
+                let report = JSONReport.render(stored)
+                try conn.query("UPDATE bridge.comparison_rounds SET report = \(report)::jsonb WHERE id = \(id)::bigint")
                 try conn.query("""
                     INSERT INTO bridge.comparison_discrepancies (round_id, table_name, key, kind, field, legacy_value, stream_value, verdict)
-                    SELECT $1::bigint, d.table_name, d.key, d.kind, d.field, d.legacy_value, d.stream_value, d.verdict
-                      FROM jsonb_to_recordset($2::jsonb)
+                    SELECT \(id)::bigint, d.table_name, d.key, d.kind, d.field, d.legacy_value, d.stream_value, d.verdict
+                      FROM jsonb_to_recordset(\(samples)::jsonb)
                            AS d(table_name text, key text, kind text, field text, legacy_value text, stream_value text, verdict text)
-                    """, [.int(id), .text(samples)])
+                    """)
                 return stored
             }
         }
@@ -48,13 +45,12 @@ public struct RoundStore: Sendable {
 
     /// The most recent rounds, oldest first.
     public func recent(limit: Int = 50) async throws -> [RoundSummary] {
-        let n = Int64(limit)
-        return try await postgres.withConnection { conn in
+        try await postgres.withConnection { conn in
             try conn.query("""
                 SELECT id, (extract(epoch from finished_at) * 1000)::bigint, coalesce(consistent, false),
                        coalesce(discrepancies, 0), coalesce(mismatch_rate, 0), coalesce(legacy_lag, 0), coalesce(stream_lag, 0)
-                  FROM bridge.comparison_rounds ORDER BY id DESC LIMIT $1::bigint
-                """, [.int(n)]).map { r in
+                  FROM bridge.comparison_rounds ORDER BY id DESC LIMIT \(limit)::bigint
+                """).map { r in
                 RoundSummary(id: try r.int(0), finishedAt: try r.optionalInt(1).map(Timestamp.init(millis:)),
                              consistent: try r.bool(2), discrepancies: try r.int(3), mismatchRate: try r.double(4),
                              legacyLag: try r.int(5), streamLag: try r.int(6))
@@ -64,17 +60,16 @@ public struct RoundStore: Sendable {
 
     /// The fields that differed most often in the value mismatches of the last `rounds` rounds.
     public func mostDifferingFields(rounds: Int = 50, limit: Int = 10) async throws -> [FieldCount] {
-        let r = Int64(rounds), l = Int64(limit)
-        return try await postgres.withConnection { conn in
+        try await postgres.withConnection { conn in
             try conn.query("""
                 SELECT table_name, field, count(*)
                   FROM bridge.comparison_discrepancies
                  WHERE kind = 'value_mismatch' AND field IS NOT NULL
-                   AND round_id IN (SELECT id FROM bridge.comparison_rounds ORDER BY id DESC LIMIT $1::bigint)
+                   AND round_id IN (SELECT id FROM bridge.comparison_rounds ORDER BY id DESC LIMIT \(rounds)::bigint)
                  GROUP BY table_name, field
                  ORDER BY count(*) DESC, table_name, field
-                 LIMIT $2::bigint
-                """, [.int(r), .int(l)]).map { row in
+                 LIMIT \(limit)::bigint
+                """).map { row in
                 FieldCount(table: try row.string(0), field: try row.string(1), count: try row.int(2))
             }
         }
@@ -88,8 +83,8 @@ public struct RoundStore: Sendable {
                 SELECT r.id, e.d->>'table', e.d->>'key', e.d->>'kind', coalesce(e.d->>'verdict', 'unjudged'), e.d->>'explanation'
                   FROM (SELECT id, report FROM bridge.comparison_rounds ORDER BY id DESC LIMIT 1) r,
                        jsonb_array_elements(coalesce(r.report->'discrepancies', '[]'::jsonb)) WITH ORDINALITY AS e(d, n)
-                 ORDER BY e.n LIMIT $1::bigint
-                """, [.int(Int64(limit))]).map { r in
+                 ORDER BY e.n LIMIT \(limit)::bigint
+                """).map { r in
                 DiscrepancyExample(roundId: try r.int(0), table: try r.string(1), key: try r.string(2), kind: try r.string(3),
                                    verdict: try r.string(4), explanation: r.optionalString(5))
             }

@@ -21,25 +21,25 @@ struct StalenessTracker: Sendable {
                 try conn.query("""
                     INSERT INTO bridge.comparison_offsets (observed_at, source_topic, kafka_partition, legacy_next, stream_next)
                     SELECT now(), o.topic, o.partition, o.legacy, o.stream
-                      FROM jsonb_to_recordset($1::jsonb) AS o(topic text, partition int, legacy bigint, stream bigint)
+                      FROM jsonb_to_recordset(\(observation)::jsonb) AS o(topic text, partition int, legacy bigint, stream bigint)
                     ON CONFLICT DO NOTHING
-                    """, [.text(observation)])
+                    """)
                 // Everything older than the newest observation past the grace is never needed again.
                 try conn.query("""
                     DELETE FROM bridge.comparison_offsets o
                      USING (SELECT source_topic, kafka_partition, max(observed_at) AS keep
                               FROM bridge.comparison_offsets
-                             WHERE observed_at <= now() - make_interval(secs => $1::double precision)
+                             WHERE observed_at <= now() - make_interval(secs => \(grace)::double precision)
                              GROUP BY source_topic, kafka_partition) k
                      WHERE o.source_topic = k.source_topic AND o.kafka_partition = k.kafka_partition
                        AND o.observed_at < k.keep
-                    """, [.double(grace)])
+                    """)
                 return try conn.query("""
                     SELECT DISTINCT ON (source_topic, kafka_partition) source_topic, kafka_partition, legacy_next, stream_next
                       FROM bridge.comparison_offsets
-                     WHERE observed_at <= now() - make_interval(secs => $1::double precision)
+                     WHERE observed_at <= now() - make_interval(secs => \(grace)::double precision)
                      ORDER BY source_topic, kafka_partition, observed_at DESC
-                    """, [.double(grace)]).map { r in
+                    """).map { r in
                     (TopicPartition(try r.string(0), Int32(try r.int(1))), (legacy: try r.int(2), stream: try r.int(3)))
                 }
             }

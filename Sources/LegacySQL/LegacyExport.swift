@@ -16,7 +16,7 @@ public struct LegacyExport: Sendable {
     public func contactSummaries() async throws -> [ContactSummaryRow] {
         try await postgres.withConnection { conn in
             try conn.query("""
-                SELECT \(SummaryRowReader.selectList)
+                SELECT \(fragment: SummaryRowReader.selectList)
                   FROM legacy.contact_summary
                  ORDER BY contact_id COLLATE "C"
                 """).map { try SummaryRowReader.row($0) }
@@ -80,13 +80,14 @@ public struct LegacyExport: Sendable {
     public func contact(_ contactId: String) async throws -> StoredKey<ContactSummaryRow> {
         try await postgres.withConnection { conn in
             try Self.repeatableRead(conn) { conn in
-                let row = try conn.query("SELECT \(SummaryRowReader.selectList) FROM legacy.contact_summary WHERE contact_id = $1",
-                                         [.text(contactId)]).map { try SummaryRowReader.row($0) }.first
+                let row = try conn.query("""
+                    SELECT \(fragment: SummaryRowReader.selectList) FROM legacy.contact_summary WHERE contact_id = \(contactId)
+                    """).map { try SummaryRowReader.row($0) }.first
                 let partitions = try conn.query("""
-                    SELECT source_topic, kafka_partition FROM legacy.contact_records WHERE contact_id = $1
+                    SELECT source_topic, kafka_partition FROM legacy.contact_records WHERE contact_id = \(contactId)
                     UNION
-                    SELECT source_topic, kafka_partition FROM legacy.message_events WHERE contact_id = $1
-                    """, [.text(contactId)]).map { TopicPartition(try $0.string(0), Int32(try $0.int(1))) }
+                    SELECT source_topic, kafka_partition FROM legacy.message_events WHERE contact_id = \(contactId)
+                    """).map { TopicPartition(try $0.string(0), Int32(try $0.int(1))) }
                 return StoredKey(row: row, partitions: partitions.sorted(), appliedOffsets: try Self.appliedOffsets(conn))
             }
         }
@@ -98,8 +99,9 @@ public struct LegacyExport: Sendable {
         try await postgres.withConnection { conn in
             try Self.repeatableRead(conn) { conn in
                 let row = try conn.query("""
-                    SELECT \(Self.campusDailyColumns) FROM legacy.campus_daily WHERE campus_id = $1 AND day = DATE '1970-01-01' + $2::int
-                    """, [.text(key.campusId), .int(key.day.daysSinceEpoch)]).map(Self.campusDailyRow).first
+                    SELECT \(fragment: Self.campusDailyColumns) FROM legacy.campus_daily
+                     WHERE campus_id = \(key.campusId) AND day = DATE '1970-01-01' + \(key.day.daysSinceEpoch)::int
+                    """).map(Self.campusDailyRow).first
                 return StoredKey(row: row, partitions: [], appliedOffsets: try Self.appliedOffsets(conn))
             }
         }
@@ -123,7 +125,7 @@ public struct LegacyExport: Sendable {
         if let buckets {
             rows = try conn.query("""
                 WITH chosen AS (
-                    SELECT contact_id FROM legacy.contact_summary WHERE \(LegacyDigestSQL.inBuckets)),
+                    SELECT contact_id FROM legacy.contact_summary WHERE \(fragment: LegacyDigestSQL.inBuckets(buckets))),
                 parts AS (
                     SELECT contact_id, string_agg(source_topic || '|' || kafka_partition, ',') AS partitions
                       FROM (SELECT contact_id, source_topic, kafka_partition FROM legacy.contact_records
@@ -132,10 +134,10 @@ public struct LegacyExport: Sendable {
                             SELECT contact_id, source_topic, kafka_partition FROM legacy.message_events
                              WHERE contact_id IN (SELECT contact_id FROM chosen)) raw
                      GROUP BY contact_id)
-                SELECT \(SummaryRowReader.selectList), parts.partitions
+                SELECT \(fragment: SummaryRowReader.selectList), parts.partitions
                   FROM legacy.contact_summary JOIN chosen USING (contact_id) LEFT JOIN parts USING (contact_id)
                  ORDER BY contact_id COLLATE "C"
-                """, [.text("{" + buckets.map(String.init).joined(separator: ",") + "}")])
+                """)
         } else {
             rows = try conn.query("""
                 WITH parts AS (
@@ -144,7 +146,7 @@ public struct LegacyExport: Sendable {
                             UNION
                             SELECT contact_id, source_topic, kafka_partition FROM legacy.message_events) raw
                      GROUP BY contact_id)
-                SELECT \(SummaryRowReader.selectList), parts.partitions
+                SELECT \(fragment: SummaryRowReader.selectList), parts.partitions
                   FROM legacy.contact_summary LEFT JOIN parts USING (contact_id)
                  ORDER BY contact_id COLLATE "C"
                 """)
@@ -157,13 +159,13 @@ public struct LegacyExport: Sendable {
 
     /// The columns of a campus-day row: the day as a day number avoids depending on the
     /// session's DateStyle.
-    static let campusDailyColumns = """
+    static let campusDailyColumns: PostgresQuery = """
         campus_id, (day - DATE '1970-01-01')::bigint, sent, delivered, failed, replies, opt_outs, active_contacts
         """
 
     static func campusDaily(_ conn: PostgresConnection) throws -> [CampusDailyRow] {
         try conn.query("""
-            SELECT \(campusDailyColumns)
+            SELECT \(fragment: campusDailyColumns)
               FROM legacy.campus_daily
              ORDER BY campus_id COLLATE "C", day
             """).map(campusDailyRow)

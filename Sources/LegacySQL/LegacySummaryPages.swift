@@ -17,15 +17,14 @@ public struct LegacySummaryPages: Sendable {
     /// Up to `limit` rows whose contact_id comes after `after` (from the start when nil). The
     /// last row's contact_id is the next call's `after`; fewer than `limit` rows means the end.
     public func page(after: String?, limit: Int) async throws -> [ContactSummaryRow] {
-        let params: [PostgresValue] = [after.postgres, .int(Int64(limit))]
-        return try await postgres.withConnection { conn in
+        try await postgres.withConnection { conn in
             try conn.query("""
-                SELECT \(SummaryRowReader.selectList)
+                SELECT \(fragment: SummaryRowReader.selectList)
                   FROM legacy.contact_summary
-                 WHERE $1::text IS NULL OR contact_id > $1::text
+                 WHERE \(after)::text IS NULL OR contact_id > \(after)::text
                  ORDER BY contact_id
-                 LIMIT $2
-                """, params).map { try SummaryRowReader.row($0) }
+                 LIMIT \(limit)
+                """).map { try SummaryRowReader.row($0) }
         }
     }
 }

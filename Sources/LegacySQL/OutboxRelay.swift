@@ -34,7 +34,7 @@ public struct OutboxRelay: Sendable {
     @discardableResult
     public func drain() async throws -> (summaries: Int, deadLetters: Int) {
         let key = Self.relayLockKey
-        try await postgres.query("SELECT pg_advisory_lock($1::bigint)", [.int(key)])
+        try await postgres.query("SELECT pg_advisory_lock(\(key)::bigint)")
         do {
             var summaries = 0
             while true {
@@ -59,19 +59,19 @@ public struct OutboxRelay: Sendable {
 
     private func unlock() async throws {
         let key = Self.relayLockKey
-        try await postgres.query("SELECT pg_advisory_unlock($1::bigint)", [.int(key)])
+        try await postgres.query("SELECT pg_advisory_unlock(\(key)::bigint)")
     }
 
     private func publishSummaries() async throws -> Int {
         let limit = Int64(chunkSize)
         let chunk = try await postgres.withConnection { conn in
             try conn.query("""
-                SELECT id, \(SummaryRowReader.selectList)
+                SELECT id, \(fragment: SummaryRowReader.selectList)
                   FROM legacy.summary_outbox
                  WHERE published_at IS NULL
                  ORDER BY id
-                 LIMIT $1
-                """, [.int(limit)]).map { r in (id: try r.int(0), row: try SummaryRowReader.row(r, from: 1)) }
+                 LIMIT \(limit)
+                """).map { r in (id: try r.int(0), row: try SummaryRowReader.row(r, from: 1)) }
         }
         if chunk.isEmpty { return 0 }
         let topic = summaryTopic
@@ -88,8 +88,8 @@ public struct OutboxRelay: Sendable {
                   FROM legacy.dead_letter_outbox
                  WHERE published_at IS NULL
                  ORDER BY id
-                 LIMIT $1
-                """, [.int(limit)]).map { r in
+                 LIMIT \(limit)
+                """).map { r in
                 // The outbox keeps no key: the letter names the record by its coordinates.
                 (id: try r.int(0),
                  reason: try r.string(4),
@@ -105,8 +105,8 @@ public struct OutboxRelay: Sendable {
         return chunk.count
     }
 
-    private func markPublished(table: String, ids: [Int64]) async throws {
+    private func markPublished(table: PostgresIdentifier, ids: [Int64]) async throws {
         let list = "{" + ids.map(String.init).joined(separator: ",") + "}"
-        try await postgres.query("UPDATE \(table) SET published_at = now() WHERE id = ANY($1::bigint[])", [.text(list)])
+        try await postgres.query("UPDATE \(identifier: table) SET published_at = now() WHERE id = ANY(\(list)::bigint[])")
     }
 }

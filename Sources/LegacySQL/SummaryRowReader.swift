@@ -7,7 +7,7 @@ import PostgresClient
 enum SummaryRowReader {
     /// The 13 contract columns in contract order. Times come as epoch milliseconds, because
     /// integers round-trip exactly and need no parsing of PostgreSQL's text form.
-    static let selectList = """
+    static let selectList: PostgresQuery = """
         contact_id, campus_id, first_name, phone, opted_out,
         messages_sent, messages_delivered, messages_failed, replies, campaigns,
         (extract(epoch from first_event_at) * 1000)::bigint,

@@ -22,8 +22,8 @@ public final class PostgresClient: Sendable {
     }
 
     @discardableResult
-    public func query(_ sql: String, _ params: [PostgresValue] = [], file: String = #fileID, line: Int = #line) async throws -> PostgresRows {
-        try await withConnection { try $0.query(sql, params, file: file, line: line) }
+    public func query(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) async throws -> PostgresRows {
+        try await withConnection { try $0.query(query, file: file, line: line) }
     }
 
     /// Closes the connection (on its thread, after queued work) and ends the thread.

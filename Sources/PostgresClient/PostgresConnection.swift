@@ -9,7 +9,8 @@ private let diagMessageDetail = Int32(UInt8(ascii: "D"))
 private let diagMessageHint = Int32(UInt8(ascii: "H"))
 
 /// One synchronous libpq connection. Not thread-safe: `PostgresClient` confines it to a
-/// dedicated thread. Statements take parameters only; SQL text never embeds input values.
+/// dedicated thread. Statements are `PostgresQuery`s, so values reach the server only as
+/// parameters; SQL text never embeds them.
 public final class PostgresConnection {
     public let url: String
     public let address: String
@@ -52,11 +53,12 @@ public final class PostgresConnection {
     }
 
 
-    /// Runs one statement with parameters and returns its rows (empty for commands).
+    /// Runs one statement with its parameters and returns its rows (empty for commands).
     @discardableResult
-    public func query(_ sql: String, _ params: [PostgresValue] = [], file: String = #fileID, line: Int = #line) throws -> PostgresRows {
+    public func query(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) throws -> PostgresRows {
         try ensureConnected()
-        let result = withParams(params) { n, values, lengths, formats in
+        let sql = query.sql
+        let result = withParams(query.binds) { n, values, lengths, formats in
             PQexecParams(conn, sql, n, nil, values, lengths, formats, 0)
         }
         defer { PQclear(result) }
@@ -64,12 +66,12 @@ public final class PostgresConnection {
     }
 
     /// Runs a script of several statements without parameters (simple query protocol), for
-    /// migrations only: SQL text with input values never goes through here.
-    public func executeScript(_ sql: String, file: String = #fileID, line: Int = #line) throws {
+    /// migrations: the extended protocol that carries parameters takes one statement only.
+    public func executeScript(_ script: SQLScript, file: String = #fileID, line: Int = #line) throws {
         try ensureConnected()
-        let result = PQexec(conn, sql)
+        let result = PQexec(conn, script.text)
         defer { PQclear(result) }
-        _ = try rows(of: result, sql: String(sql.prefix(200)), file: file, line: line)
+        _ = try rows(of: result, sql: String(script.text.prefix(200)), file: file, line: line)
     }
 
     /// BEGIN … COMMIT around `body`; ROLLBACK when it throws. Nested calls are not supported.
@@ -88,7 +90,7 @@ public final class PostgresConnection {
     /// Sends many statements without waiting for each reply (libpq pipeline mode): one round
     /// trip per chunk instead of one per statement. Inside a transaction the syncs do not commit.
     /// Throws the first statement's error; the statements after it were not executed.
-    public func pipeline(_ statements: [(sql: String, params: [PostgresValue])], chunkSize: Int = 256,
+    public func pipeline(_ statements: [PostgresQuery], chunkSize: Int = 256,
                          file: String = #fileID, line: Int = #line) throws -> [PostgresRows] {
         try ensureConnected()
         guard PQenterPipelineMode(conn) == 1 else { throw connectionError("entering pipeline mode", file: file, line: line) }
@@ -100,8 +102,9 @@ public final class PostgresConnection {
         while start < statements.count {
             let chunk = statements[start..<min(start + chunkSize, statements.count)]
             for statement in chunk {
-                let sent = withParams(statement.params) { n, values, lengths, formats in
-                    PQsendQueryParams(conn, statement.sql, n, nil, values, lengths, formats, 0)
+                let sql = statement.sql
+                let sent = withParams(statement.binds) { n, values, lengths, formats in
+                    PQsendQueryParams(conn, sql, n, nil, values, lengths, formats, 0)
                 }
                 guard sent == 1 else { throw connectionError("sending a pipelined statement", file: file, line: line) }
             }
@@ -134,9 +137,10 @@ public final class PostgresConnection {
     }
 
     /// `COPY table (columns) FROM STDIN` in text format: the fast path for bulk loads.
-    public func copyIn(table: String, columns: [String], rows: [[String?]], file: String = #fileID, line: Int = #line) throws {
+    public func copyIn(table: PostgresIdentifier, columns: [PostgresIdentifier], rows: [[String?]],
+                       file: String = #fileID, line: Int = #line) throws {
         try ensureConnected()
-        let sql = "COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN"
+        let sql = "COPY \(table.quoted) (\(columns.map(\.quoted).joined(separator: ", "))) FROM STDIN"
         let started = PQexec(conn, sql)
         let status = PQresultStatus(started)
         defer { PQclear(started) }

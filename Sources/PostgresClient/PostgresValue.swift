@@ -28,7 +28,3 @@ extension PostgresValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral
     public init(nilLiteral: ()) { self = .null }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
 }
-
-extension Optional where Wrapped == String {
-    public var postgres: PostgresValue { map(PostgresValue.text) ?? .null }
-}

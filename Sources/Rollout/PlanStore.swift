@@ -27,19 +27,21 @@ public struct PlanStore: Sendable {
     @discardableResult
     public func set(_ plan: RolloutPlan, operator: String, reason: String?) async throws -> Int64 {
         let plan = try plan.validated()
+        let steps = "{" + plan.steps.map(String.init).joined(separator: ",") + "}"
+        let accept = "{" + plan.accept.joined(separator: ",") + "}"
         return try await postgres.withConnection { conn in
             try conn.transaction { conn in
                 let position = try RolloutStore.state(conn, lock: true).position
                 try conn.query("""
                     INSERT INTO bridge.rollout_plan (id, steps, rounds, min_seconds, accept, created_by, step_since_round, checked_round)
-                    VALUES (1, $1::int[], $2, $3, $4::text[], $5, \(Self.newestRound), \(Self.newestRound))
+                    VALUES (1, \(steps)::int[], \(plan.rounds), \(plan.minSeconds), \(accept)::text[], \(`operator`),
+                            \(fragment: Self.newestRound), \(fragment: Self.newestRound))
                     ON CONFLICT (id) DO UPDATE
                        SET steps = EXCLUDED.steps, rounds = EXCLUDED.rounds, min_seconds = EXCLUDED.min_seconds,
                            accept = EXCLUDED.accept, paused = false, paused_reason = NULL, created_at = now(),
                            created_by = EXCLUDED.created_by, step_since = now(),
                            step_since_round = EXCLUDED.step_since_round, checked_round = EXCLUDED.checked_round
-                    """, [.text("{" + plan.steps.map(String.init).joined(separator: ",") + "}"), .int(Int64(plan.rounds)),
-                          .int(Int64(plan.minSeconds)), .text("{" + plan.accept.joined(separator: ",") + "}"), .text(`operator`)])
+                    """)
                 return try RolloutStore.record(conn, .plan, at: position, operator: `operator`,
                                                reason: plan.summary + (reason.map { " — \($0)" } ?? ""))
             }
@@ -65,8 +67,8 @@ public struct PlanStore: Sendable {
             try conn.transaction { conn in
                 let position = try RolloutStore.state(conn, lock: true).position
                 guard try Self.load(conn, lock: true) != nil else { throw NoPlan() }
-                try conn.query("UPDATE bridge.rollout_plan SET paused = $1, paused_reason = $2 WHERE id = 1",
-                               [.bool(paused), paused ? .text(reason ?? "paused by \(`operator`)") : .null])
+                let pausedReason: String? = paused ? reason ?? "paused by \(`operator`)" : nil
+                try conn.query("UPDATE bridge.rollout_plan SET paused = \(paused), paused_reason = \(pausedReason) WHERE id = 1")
                 _ = try RolloutStore.record(conn, paused ? .pause : .resume, at: position, operator: `operator`, reason: reason)
             }
         }
@@ -85,7 +87,7 @@ public struct PlanStore: Sendable {
                 if plan.paused { return .waiting(decision.description) }
                 // Rounds looked at once are not looked at again for a rollback.
                 if let newest = evidence.unchecked.last?.id {
-                    try conn.query("UPDATE bridge.rollout_plan SET checked_round = greatest(checked_round, $1) WHERE id = 1", [.int(newest)])
+                    try conn.query("UPDATE bridge.rollout_plan SET checked_round = greatest(checked_round, \(newest)) WHERE id = 1")
                 }
                 switch decision {
                 case .wait(let reason):
@@ -125,18 +127,20 @@ public struct PlanStore: Sendable {
     static let pilot = "bridge"
 
     /// SQL for the newest round id now (0 without rounds).
-    static let newestRound = "(SELECT coalesce(max(id), 0) FROM bridge.comparison_rounds)"
+    static let newestRound: PostgresQuery = "(SELECT coalesce(max(id), 0) FROM bridge.comparison_rounds)"
 
     /// The rollout moved: the plan's step begins again now, counting rounds from here.
     static func restartStep(_ conn: PostgresConnection) throws {
-        try conn.query("UPDATE bridge.rollout_plan SET step_since = now(), step_since_round = \(newestRound) WHERE id = 1")
+        try conn.query("UPDATE bridge.rollout_plan SET step_since = now(), step_since_round = \(fragment: newestRound) WHERE id = 1")
     }
 
     /// Pauses a plan that is not paused, with a history entry; true when it did.
     @discardableResult
     static func pauseIfActive(_ conn: PostgresConnection, reason: String) throws -> Bool {
-        guard try conn.query("UPDATE bridge.rollout_plan SET paused = true, paused_reason = $1 WHERE id = 1 AND NOT paused RETURNING id",
-                             [.text(reason)]).count == 1 else { return false }
+        let paused = try conn.query("""
+            UPDATE bridge.rollout_plan SET paused = true, paused_reason = \(reason) WHERE id = 1 AND NOT paused RETURNING id
+            """)
+        guard paused.count == 1 else { return false }
         let position = try RolloutStore.state(conn, lock: false).position
         _ = try RolloutStore.record(conn, .pause, at: position, operator: pilot, reason: reason, automatic: true)
         return true
@@ -149,8 +153,8 @@ public struct PlanStore: Sendable {
                    to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), created_by,
                    to_char(step_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), step_since_round, checked_round,
                    extract(epoch from now() - step_since)::double precision
-              FROM bridge.rollout_plan WHERE id = 1
-            """ + (lock ? " FOR UPDATE" : ""))
+              FROM bridge.rollout_plan WHERE id = 1\(fragment: lock ? " FOR UPDATE" : "")
+            """)
         guard rows.count == 1 else { return nil }
         let r = rows[0]
         func list(_ i: Int) -> [String] { (r.optionalString(i) ?? "").split(separator: ",").map(String.init) }
@@ -164,10 +168,14 @@ public struct PlanStore: Sendable {
     /// The rounds the plan has not checked yet (oldest first) and the newest rounds of the
     /// current step (newest first, as many as the step needs).
     static func evidence(_ conn: PostgresConnection, plan: RolloutPlan) throws -> (unchecked: [RoundEvidence], counted: [RoundEvidence]) {
-        let unchecked = try conn.query("SELECT \(RoundEvidence.columns) FROM bridge.comparison_rounds WHERE id > $1 ORDER BY id",
-                                       [.int(max(plan.checkedRound, plan.stepSinceRound))]).map(RoundEvidence.init)
-        let counted = try conn.query("SELECT \(RoundEvidence.columns) FROM bridge.comparison_rounds WHERE id > $1 ORDER BY id DESC LIMIT $2",
-                                     [.int(plan.stepSinceRound), .int(Int64(plan.rounds))]).map(RoundEvidence.init)
+        let unchecked = try conn.query("""
+            SELECT \(fragment: RoundEvidence.columns) FROM bridge.comparison_rounds
+             WHERE id > \(max(plan.checkedRound, plan.stepSinceRound)) ORDER BY id
+            """).map(RoundEvidence.init)
+        let counted = try conn.query("""
+            SELECT \(fragment: RoundEvidence.columns) FROM bridge.comparison_rounds
+             WHERE id > \(plan.stepSinceRound) ORDER BY id DESC LIMIT \(plan.rounds)
+            """).map(RoundEvidence.init)
         return (unchecked, counted)
     }
 }

@@ -40,8 +40,9 @@ public struct RolloutGate: Sendable, Hashable {
     /// Judges the newest rounds. Runs on the caller's connection so that a rollout change can
     /// judge and write in one transaction.
     public func verdict(using conn: PostgresConnection) throws -> GateVerdict {
-        let rounds = try conn.query("SELECT \(RoundEvidence.columns) FROM bridge.comparison_rounds ORDER BY id DESC LIMIT $1",
-                                    [.int(Int64(self.rounds))]).map(RoundEvidence.init)
+        let rounds = try conn.query("""
+            SELECT \(fragment: RoundEvidence.columns) FROM bridge.comparison_rounds ORDER BY id DESC LIMIT \(self.rounds)
+            """).map(RoundEvidence.init)
         var problems = rounds.flatMap { $0.problems(minKeys: minKeys) }
         if rounds.count < self.rounds {
             problems.insert("only \(rounds.count) comparison round\(rounds.count == 1 ? "" : "s") recorded, the gate needs \(self.rounds) clean one\(self.rounds == 1 ? "" : "s")", at: 0)

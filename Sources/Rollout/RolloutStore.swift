@@ -17,7 +17,7 @@ public struct RolloutStore: Sendable {
         public var description: String { "postgresql: bridge.rollout_state has no row; run `bridge migrate` first" }
     }
 
-    static let stateColumns = """
+    static let stateColumns: PostgresQuery = """
         phase, canary_percent,
         to_char(changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), changed_by, reason
         """
@@ -43,8 +43,8 @@ public struct RolloutStore: Sendable {
                        from_phase, to_phase, from_percent, to_percent, forced, reason, automatic, array_to_string(round_ids, ',')
                   FROM bridge.rollout_history
                  ORDER BY id DESC
-                 LIMIT $1
-                """, [.int(Int64(limit))]).map { r in
+                 LIMIT \(limit)
+                """).map { r in
                 RolloutHistoryEntry(id: try r.int(0), at: try r.string(1), operator: try r.string(2), action: try r.string(3),
                                     fromPhase: r.optionalString(4), toPhase: r.optionalString(5),
                                     fromPercent: try r.optionalInt(6).map { Int($0) }, toPercent: try r.optionalInt(7).map { Int($0) },
@@ -134,9 +134,10 @@ public struct RolloutStore: Sendable {
                      operator: String, forced: Bool = false, reason: String?, automatic: Bool = false, rounds: [Int64] = []) throws -> Int64 {
         try conn.query("""
             UPDATE bridge.rollout_state
-               SET phase = $1, canary_percent = $2, changed_at = now(), changed_by = $3, reason = $4
+               SET phase = \(next.phase.rawValue), canary_percent = \(next.percent), changed_at = now(),
+                   changed_by = \(`operator`), reason = \(reason)
              WHERE id = 1
-            """, [.text(next.phase.rawValue), .int(Int64(next.percent)), .text(`operator`), reason.postgres])
+            """)
         if next != current { try PlanStore.restartStep(conn) }
         return try record(conn, action, at: current, to: next, operator: `operator`, forced: forced, reason: reason,
                           automatic: automatic, rounds: rounds)
@@ -147,18 +148,18 @@ public struct RolloutStore: Sendable {
     static func record(_ conn: PostgresConnection, _ action: RolloutAction, at current: RolloutPosition, to next: RolloutPosition? = nil,
                        operator: String, forced: Bool = false, reason: String?, automatic: Bool = false, rounds: [Int64] = []) throws -> Int64 {
         let next = next ?? current
+        let roundIds = "{" + rounds.map(String.init).joined(separator: ",") + "}"
         return try conn.query("""
             INSERT INTO bridge.rollout_history
                    (operator, action, from_phase, to_phase, from_percent, to_percent, forced, reason, automatic, round_ids)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::bigint[])
+            VALUES (\(`operator`), \(action.rawValue), \(current.phase.rawValue), \(next.phase.rawValue), \(current.percent),
+                    \(next.percent), \(forced), \(reason), \(automatic), \(roundIds)::bigint[])
             RETURNING id
-            """, [.text(`operator`), .text(action.rawValue), .text(current.phase.rawValue), .text(next.phase.rawValue),
-                  .int(Int64(current.percent)), .int(Int64(next.percent)), .bool(forced), reason.postgres, .bool(automatic),
-                  .text("{" + rounds.map(String.init).joined(separator: ",") + "}")])[0].int(0)
+            """)[0].int(0)
     }
 
     static func state(_ conn: PostgresConnection, lock: Bool) throws -> RolloutState {
-        let rows = try conn.query("SELECT \(stateColumns) FROM bridge.rollout_state WHERE id = 1" + (lock ? " FOR UPDATE" : ""))
+        let rows = try conn.query("SELECT \(fragment: stateColumns) FROM bridge.rollout_state WHERE id = 1\(fragment: lock ? " FOR UPDATE" : "")")
         guard rows.count == 1 else { throw NotMigrated() }
         let r = rows[0]
         return RolloutState(position: try position(r), since: r.optionalString(2), by: r.optionalString(3), reason: r.optionalString(4))

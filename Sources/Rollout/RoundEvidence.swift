@@ -18,7 +18,7 @@ struct RoundEvidence: Sendable, Hashable {
     /// The mismatches by verdict (`legacy_wrong` -> 2, ...).
     var verdicts: [String: Int64]
 
-    static let columns = """
+    static let columns: PostgresQuery = """
         id, consistent, discrepancies, compared_contacts,
         to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
         coalesce(stream_lag, 0), mismatches, verdicts::text

@@ -16,8 +16,9 @@ public struct ServedPositionsStore: Sendable {
     public func load() async throws -> Set<RolloutPosition> {
         let group = self.group
         let positions = try await postgres.withConnection { conn in
-            try conn.query("SELECT phase, canary_percent FROM bridge.router_served_positions WHERE router_group = $1",
-                           [.text(group)]).map { r -> RolloutPosition in
+            try conn.query("""
+                SELECT phase, canary_percent FROM bridge.router_served_positions WHERE router_group = \(group)
+                """).map { r -> RolloutPosition in
                 let phase = try RolloutPhase(parsing: try r.string(0))
                 return RolloutPosition(phase: phase, percent: Int(try r.int(1)))
             }
@@ -30,12 +31,12 @@ public struct ServedPositionsStore: Sendable {
         let group = self.group
         try await postgres.withConnection { conn in
             try conn.transaction { conn in
-                try conn.query("DELETE FROM bridge.router_served_positions WHERE router_group = $1", [.text(group)])
+                try conn.query("DELETE FROM bridge.router_served_positions WHERE router_group = \(group)")
                 for p in positions {
                     try conn.query("""
                         INSERT INTO bridge.router_served_positions (router_group, phase, canary_percent)
-                        VALUES ($1, $2, $3)
-                        """, [.text(group), .text(p.phase.rawValue), .int(Int64(p.percent))])
+                        VALUES (\(group), \(p.phase.rawValue), \(p.percent))
+                        """)
                 }
             }
         }

@@ -8,7 +8,7 @@ public struct Migrator: Sendable {
     public struct Migration: Sendable {
         public var version: String
         public var name: String
-        public var sql: String
+        public var script: SQLScript
         public var checksum: String
     }
 
@@ -27,10 +27,10 @@ public struct Migrator: Sendable {
             .filter { $0.hasSuffix(".sql") && $0.first?.isNumber == true }
             .sorted()
         migrations = try names.map { file in
-            let sql = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+            let script = try SQLScript(contentsOf: directory.appendingPathComponent(file))
             let version = String(file.prefix { $0.isNumber })
             let name = String(file.dropFirst(version.count + 1).dropLast(4))
-            return Migration(version: version, name: name, sql: sql, checksum: Self.checksum(sql))
+            return Migration(version: version, name: name, script: script, checksum: Self.checksum(script.text))
         }
     }
 
@@ -48,12 +48,12 @@ public struct Migrator: Sendable {
     public func apply(using client: PostgresClient) async throws -> [String] {
         let migrations = self.migrations
         return try await client.withConnection { conn in
-            try conn.executeScript("""
+            try conn.executeScript(SQLScript("""
                 CREATE SCHEMA IF NOT EXISTS bridge;
                 CREATE TABLE IF NOT EXISTS bridge.schema_migrations (
                     version text PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
                     applied_at timestamptz NOT NULL DEFAULT now());
-                """)
+                """))
             // Two `bridge migrate` at once: the second waits, then finds everything applied.
             try conn.query("SELECT pg_advisory_lock(727274)")
             defer { _ = try? conn.query("SELECT pg_advisory_unlock(727274)") }
@@ -67,9 +67,10 @@ public struct Migrator: Sendable {
                     continue
                 }
                 try conn.transaction { conn in
-                    try conn.executeScript(m.sql)
-                    try conn.query("INSERT INTO bridge.schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
-                                   [.text(m.version), .text(m.name), .text(m.checksum)])
+                    try conn.executeScript(m.script)
+                    try conn.query("""
+                        INSERT INTO bridge.schema_migrations (version, name, checksum) VALUES (\(m.version), \(m.name), \(m.checksum))
+                        """)
                 }
                 done.append(m.version)
             }

@@ -22,7 +22,7 @@ public struct TestDatabase: Sendable {
         let name = "t_\(tag)"
         let admin = try await PostgresClient(url: adminURL)
         defer { admin.close() }
-        try await admin.query("CREATE DATABASE \(name)")
+        try await admin.query("CREATE DATABASE \(identifier: PostgresIdentifier(name))")
         let base = adminURL[..<(adminURL.lastIndex(of: "/") ?? adminURL.endIndex)]
         let database = TestDatabase(name: name, url: "\(base)/\(name)")
         if migrated {
@@ -36,7 +36,7 @@ public struct TestDatabase: Sendable {
     /// Best effort: a database left behind by a failed test only costs disk space.
     public func drop() async {
         guard let admin = try? await PostgresClient(url: Self.adminURL) else { return }
-        _ = try? await admin.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        _ = try? await admin.query("DROP DATABASE IF EXISTS \(identifier: PostgresIdentifier(name)) WITH (FORCE)")
         admin.close()
     }
 }

@@ -35,7 +35,7 @@ import Testing
             // The legacy row changed behind the bridge's back: legacy_wrong, naming the field.
             let postgres = try await PostgresClient(url: env.configuration.postgresURL)
             defer { postgres.close() }
-            try await postgres.query("UPDATE legacy.contact_summary SET messages_sent = messages_sent + 7 WHERE contact_id = $1", [.text(legacyVictim)])
+            try await postgres.query("UPDATE legacy.contact_summary SET messages_sent = messages_sent + 7 WHERE contact_id = \(legacyVictim)")
             let legacyWrong = try await explain(env, legacyVictim)
             #expect(legacyWrong.status == 1)
             #expect(legacyWrong.json["verdict"] as? String == "legacy_wrong", "\(legacyWrong.json["reason"] ?? legacyWrong.stderr)")
@@ -50,7 +50,7 @@ import Testing
             #expect(streamWrong.json["verdict"] as? String == "stream_wrong", "\(streamWrong.json["reason"] ?? streamWrong.stderr)")
 
             // Both changed: both_wrong. The text form says so on its first line.
-            try await postgres.query("UPDATE legacy.contact_summary SET replies = replies + 1 WHERE contact_id = $1", [.text(bothVictim)])
+            try await postgres.query("UPDATE legacy.contact_summary SET replies = replies + 1 WHERE contact_id = \(bothVictim)")
             try await overwriteStreamRow(redis, prefix: env.prefix, contact: bothVictim, with: clean)
             let text = try await env.bridge.runAllowingFailure(["explain", bothVictim])
             #expect(text.status == 1 && text.stdout.hasPrefix("contact_summary \(bothVictim): both_wrong"), "\(text.stdout.prefix(400))")

@@ -62,7 +62,7 @@ import Testing
             let postgres = try await PostgresClient(url: env.configuration.postgresURL)
             defer { postgres.close() }
             let firstDirty = try await postgres.query("SELECT min(id) FROM bridge.comparison_rounds WHERE discrepancies > 0")[0].int(0)
-            let verdict = try await postgres.query("SELECT verdict FROM bridge.comparison_discrepancies WHERE round_id = $1::bigint", [.int(firstDirty)])
+            let verdict = try await postgres.query("SELECT verdict FROM bridge.comparison_discrepancies WHERE round_id = \(firstDirty)::bigint")
             #expect(verdict.count > 0 && verdict[0].optionalString(0) == "stream_wrong")
             let status = try await rolloutStatus(env, history: 20)
             let rollback = try #require(automaticMoves(status).last)
@@ -80,7 +80,7 @@ import Testing
             let victim = try #require(try await env.referenceFold().contactSummaryRows.first { $0.messagesSent > 0 }?.contactId)
             let postgres = try await PostgresClient(url: env.configuration.postgresURL)
             defer { postgres.close() }
-            try await postgres.query("UPDATE legacy.contact_summary SET messages_sent = messages_sent + 3 WHERE contact_id = $1", [.text(victim)])
+            try await postgres.query("UPDATE legacy.contact_summary SET messages_sent = messages_sent + 3 WHERE contact_id = \(victim)")
             let http = BridgeHTTP(port: BridgeHTTP.freshPort())
             try await withShadow(env, http: http) { _ in
                 #expect(try await eventually(seconds: 30) { try await roundCount(env) >= 4 })

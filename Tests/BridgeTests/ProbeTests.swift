@@ -88,7 +88,7 @@ import Testing
                     // Backends report their session counts to the statistics within about a second.
                     try await Task.sleep(for: .milliseconds(1500))
                     try await admin.query("SELECT pg_stat_clear_snapshot()")
-                    return try await admin.query("SELECT sessions FROM pg_stat_database WHERE datname = $1", [.text(env.database.name)])[0].int(0)
+                    return try await admin.query("SELECT sessions FROM pg_stat_database WHERE datname = \(env.database.name)")[0].int(0)
                 }
                 func connectionsReceived() async throws -> Int {
                     let info = try await counter.command(["INFO", "stats"]).string ?? ""

@@ -128,7 +128,7 @@ import Testing
             #expect(advance.status == 0, "gate open after 3 clean rounds: \(advance.stderr)")
             // ...and closes on a round with a discrepancy, even with killed rounds before it.
             let victim = try #require(fold.contactSummaryRows.first { $0.messagesSent > 0 }?.contactId)
-            try await postgres.query("UPDATE legacy.contact_summary SET messages_sent = messages_sent + 7 WHERE contact_id = $1", [.text(victim)])
+            try await postgres.query("UPDATE legacy.contact_summary SET messages_sent = messages_sent + 7 WHERE contact_id = \(victim)")
             let dirty = try await env.bridge.runAllowingFailure(["compare"])
             #expect(dirty.status == 1, "the injected discrepancy is found")
             let refused = try await env.bridge.runAllowingFailure(["rollout", "advance", "--reason", "must be refused"])

@@ -7,8 +7,10 @@ import PostgresClient
 import Testing
 
 /// Input is data, never code: SQL-injection payloads in every free-text field go through both
-/// paths (and the router and the comparator) verbatim, and no SQL text in Sources/ is built
-/// from values. (Password redaction and loopback binding: MonitoringTests, CrashRecoveryTests.)
+/// paths (and the router and the comparator) verbatim. That no SQL text is built from values
+/// needs no test: the client takes only `PostgresQuery`, in which an interpolated value is
+/// always a bind parameter, so such code does not compile (PostgresQueryTests in ClientTests).
+/// (Password redaction and loopback binding: MonitoringTests, CrashRecoveryTests.)
 @Suite(.sharedMachine) struct InjectionTests {
     // The contract's free-text fields: ids (at most 64 bytes), first_name (200 characters),
     // phone (32 bytes). NUL is not valid in PostgreSQL text, so it is left out.
@@ -97,7 +99,7 @@ import Testing
                           "legacy.applied_offsets", "legacy.summary_outbox", "legacy.dead_letter_outbox",
                           "bridge.schema_migrations", "bridge.comparison_rounds", "bridge.rollout_state"]
             for table in tables {
-                let exists = try await postgres.query("SELECT to_regclass($1) IS NOT NULL", [.text(table)])[0].bool(0)
+                let exists = try await postgres.query("SELECT to_regclass(\(table)) IS NOT NULL")[0].bool(0)
                 #expect(exists, "\(table) still exists")
             }
             let migrations = try FileManager.default.contentsOfDirectory(atPath: BridgeProcess.packageRoot.appendingPathComponent("migrations").path)

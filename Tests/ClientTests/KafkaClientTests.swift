@@ -62,9 +62,7 @@ import Testing
         let first = try KafkaConsumer(configuration: kafka, options: .init(groupId: group, topics: [topic], properties: fastGroup))
         let batch = try await drain(first, count: 40)
         #expect(batch.count == 40)
-        var next: [TopicPartition: Int64] = [:]
-        for r in batch { next[r.topicPartition] = max(next[r.topicPartition] ?? 0, r.offset + 1) }
-        try await first.commit(next)
+        try await first.commit(batch.nextOffsets)
         await first.close()
 
         try await producer.send((0..<10).map { OutgoingRecord(topic: topic, key: "k\($0)", value: "second-\($0)") })

@@ -5,14 +5,14 @@ import Testing
 
 @Suite struct PostgresClientTests {
     let url = ProcessInfo.processInfo.environment["BRIDGE_POSTGRES_URL"] ?? "postgres://bridge:bridge@127.0.0.1:15432/bridge"
-    let table = "client_test_\(UInt32.random(in: 0...UInt32.max))"
+    let table = PostgresIdentifier("client_test_\(UInt32.random(in: 0...UInt32.max))")
 
     @Test func parametersWithUnicodeNullAndBytea() async throws {
         let client = try await PostgresClient(url: url)
         defer { client.close() }
         let bytes: [UInt8] = [0, 1, 2, 255, 92, 120, 0]
-        let rows = try await client.query("SELECT $1::text, $2::text, $3::bytea, $4::bigint, $5::boolean",
-                                          [.text("Zoë 🎓 \u{4E2D}'; DROP TABLE x; --"), .null, .bytea(bytes), .int(-42), .bool(true)])
+        let text = "Zoë 🎓 \u{4E2D}'; DROP TABLE x; --"
+        let rows = try await client.query("SELECT \(text)::text, \(PostgresValue.null)::text, \(bytes)::bytea, \(-42)::bigint, \(true)::boolean")
         let row = rows[0]
         #expect(try row.string(0) == "Zoë 🎓 \u{4E2D}'; DROP TABLE x; --")
         #expect(row.isNull(1))
@@ -38,7 +38,7 @@ import Testing
         let list = "{" + pids.map(String.init).joined(separator: ",") + "}"
         var alive = Int64(-1)
         for _ in 0..<200 {
-            alive = try await observer.query("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY($1::int[])", [.text(list)])[0].int(0)
+            alive = try await observer.query("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(\(list)::int[])")[0].int(0)
             if alive == 0 { break }
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -53,7 +53,7 @@ import Testing
         let admin = try await PostgresClient(url: url)
         defer { admin.close() }
         let first = try await client.query("SELECT pg_backend_pid()")[0].int(0)
-        _ = try await admin.query("SELECT pg_terminate_backend($1::int)", [.int(first)])
+        _ = try await admin.query("SELECT pg_terminate_backend(\(first)::int)")
         // The first statement after the termination finds the connection broken; the next resets it.
         var second = first
         for _ in 0..<20 where second == first {
@@ -68,28 +68,28 @@ import Testing
         let client = try await PostgresClient(url: url)
         defer { client.close() }
         let table = self.table
-        try await client.query("CREATE TABLE \(table) (id int primary key)")
+        try await client.query("CREATE TABLE \(identifier: table) (id int primary key)")
         struct Boom: Error {}
         await #expect(throws: Boom.self) {
             try await client.withConnection { conn in
                 try conn.transaction { conn in
-                    try conn.query("INSERT INTO \(table) VALUES ($1)", [1])
+                    try conn.query("INSERT INTO \(identifier: table) VALUES (\(1))")
                     throw Boom()
                 }
             }
         }
-        #expect(try await client.query("SELECT count(*) FROM \(table)")[0].int(0) == 0)
-        try await client.query("DROP TABLE \(table)")
+        #expect(try await client.query("SELECT count(*) FROM \(identifier: table)")[0].int(0) == 0)
+        try await client.query("DROP TABLE \(identifier: table)")
     }
 
     @Test func uniqueViolationCarriesSQLState23505() async throws {
         let client = try await PostgresClient(url: url)
         defer { client.close() }
         let table = self.table
-        try await client.query("CREATE TEMP TABLE \(table) (id int primary key)")
-        try await client.query("INSERT INTO \(table) VALUES ($1)", [1])
+        try await client.query("CREATE TEMP TABLE \(identifier: table) (id int primary key)")
+        try await client.query("INSERT INTO \(identifier: table) VALUES (\(1))")
         let error = await #expect(throws: PostgresError.self) {
-            try await client.query("INSERT INTO \(table) VALUES ($1)", [1])
+            try await client.query("INSERT INTO \(identifier: table) VALUES (\(1))")
         }
         #expect(error?.sqlState == "23505")
         #expect(error?.isUniqueViolation == true)
@@ -102,21 +102,21 @@ import Testing
         defer { client.close() }
         let table = self.table
         let results = try await client.withConnection { conn in
-            try conn.query("CREATE TEMP TABLE \(table) (id int primary key, name text)")
-            return try conn.pipeline((0..<1000).map { ("INSERT INTO \(table) VALUES ($1, $2) RETURNING id", [PostgresValue.int(Int64($0)), .text("n\($0)")]) })
+            try conn.query("CREATE TEMP TABLE \(identifier: table) (id int primary key, name text)")
+            return try conn.pipeline((0..<1000).map { "INSERT INTO \(identifier: table) VALUES (\($0), \("n\($0)")) RETURNING id" })
         }
         #expect(results.count == 1000)
         #expect(try results[999][0].int(0) == 999)
         await #expect(throws: PostgresError.self) {
             _ = try await client.withConnection { conn in
                 try conn.transaction { conn in
-                    try conn.pipeline([("INSERT INTO \(table) VALUES ($1, 'x')", [5000]),
-                                       ("INSERT INTO \(table) VALUES ($1, 'dup')", [1]),
-                                       ("INSERT INTO \(table) VALUES ($1, 'y')", [5001])])
+                    try conn.pipeline(["INSERT INTO \(identifier: table) VALUES (\(5000), 'x')",
+                                       "INSERT INTO \(identifier: table) VALUES (\(1), 'dup')",
+                                       "INSERT INTO \(identifier: table) VALUES (\(5001), 'y')"])
                 }
             }
         }
-        #expect(try await client.query("SELECT count(*) FROM \(table)")[0].int(0) == 1000, "the failed transaction left nothing")
+        #expect(try await client.query("SELECT count(*) FROM \(identifier: table)")[0].int(0) == 1000, "the failed transaction left nothing")
     }
 
     @Test func copyInLoadsRowsWithEscapes() async throws {
@@ -124,12 +124,28 @@ import Testing
         defer { client.close() }
         let table = self.table
         try await client.withConnection { conn in
-            try conn.query("CREATE TEMP TABLE \(table) (id int, name text)")
+            try conn.query("CREATE TEMP TABLE \(identifier: table) (id int, name text)")
             try conn.copyIn(table: table, columns: ["id", "name"], rows: (0..<5000).map { [String($0), $0 == 7 ? "tab\there\\ and\nnewline" : ($0 == 8 ? nil : "n\($0)")] })
         }
-        #expect(try await client.query("SELECT count(*) FROM \(table)")[0].int(0) == 5000)
-        #expect(try await client.query("SELECT name FROM \(table) WHERE id = 7")[0].string(0) == "tab\there\\ and\nnewline")
-        #expect(try await client.query("SELECT name FROM \(table) WHERE id = 8")[0].isNull(0))
+        #expect(try await client.query("SELECT count(*) FROM \(identifier: table)")[0].int(0) == 5000)
+        #expect(try await client.query("SELECT name FROM \(identifier: table) WHERE id = 7")[0].string(0) == "tab\there\\ and\nnewline")
+        #expect(try await client.query("SELECT name FROM \(identifier: table) WHERE id = 8")[0].isNull(0))
+    }
+
+    /// A `PostgresQuery`'s interpolated payload reaches the server as a value (PostgresQueryTests
+    /// checks the text and binds): it comes back unchanged and the table it names is still there.
+    @Test func anInjectionPayloadRoundTripsThroughPostgreSQLAsData() async throws {
+        let client = try await PostgresClient(url: url)
+        defer { client.close() }
+        let table = self.table
+        let payload = "x'); DROP TABLE \(table.parts[0]); --"
+        let echoed = try await client.withConnection { conn in
+            try conn.query("CREATE TEMP TABLE \(identifier: table) (name text)")
+            try conn.query("INSERT INTO \(identifier: table) VALUES (\(payload))")
+            return try conn.query("SELECT name FROM \(identifier: table) WHERE name = \(payload)").map { try $0.string(0) }
+        }
+        #expect(echoed == [payload])
+        #expect(try await client.query("SELECT \(payload)::text")[0].string(0) == payload)
     }
 
     @Test func unreachablePostgresNamesItsAddressWithoutThePassword() async throws {

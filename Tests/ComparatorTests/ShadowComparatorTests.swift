@@ -32,8 +32,7 @@ struct ShadowComparatorTests {
 
             // The rollout gate reads these columns directly.
             let stored = try await env.postgres.query(
-                "SELECT consistent, discrepancies, compared_contacts, report->>'consistent' FROM bridge.comparison_rounds WHERE id = $1::bigint",
-                [.int(round.id)])[0]
+                "SELECT consistent, discrepancies, compared_contacts, report->>'consistent' FROM bridge.comparison_rounds WHERE id = \(round.id)::bigint")[0]
             #expect(try stored.bool(0))
             #expect(try stored.int(1) == 0)
             #expect(try stored.int(2) == Int64(contacts))
@@ -48,8 +47,7 @@ struct ShadowComparatorTests {
             try await env.run()
             let victim = try #require(try await LegacyExport(postgres: env.postgres).contactSummaries().dropFirst(3).first)
 
-            try await env.postgres.query("UPDATE legacy.contact_summary SET messages_sent = messages_sent + 5 WHERE contact_id = $1",
-                                         [.text(victim.contactId)])
+            try await env.postgres.query("UPDATE legacy.contact_summary SET messages_sent = messages_sent + 5 WHERE contact_id = \(victim.contactId)")
             let round = try await env.comparator().round()
             #expect(round.consistent)
             #expect(round.outcome.totalDiscrepancies == 1)
@@ -67,14 +65,12 @@ struct ShadowComparatorTests {
             #expect(json.contains("\"verdict\":\"legacy_wrong\"") && json.contains("\"judging\":{\"limit\":"))
 
             let stored = try await env.postgres.query(
-                "SELECT key, kind, field, legacy_value, stream_value, verdict FROM bridge.comparison_discrepancies WHERE round_id = $1::bigint",
-                [.int(round.id)])
+                "SELECT key, kind, field, legacy_value, stream_value, verdict FROM bridge.comparison_discrepancies WHERE round_id = \(round.id)::bigint")
             #expect(stored.count == 1)
             #expect(try stored[0].string(0) == victim.contactId && stored[0].optionalString(2) == "messages_sent")
             #expect(stored[0].optionalString(3) == String(victim.messagesSent + 5))
             #expect(stored[0].optionalString(5) == "legacy_wrong")
-            let counts = try await env.postgres.query("SELECT mismatches, verdicts->>'legacy_wrong' FROM bridge.comparison_rounds WHERE id = $1::bigint",
-                                                      [.int(round.id)])
+            let counts = try await env.postgres.query("SELECT mismatches, verdicts->>'legacy_wrong' FROM bridge.comparison_rounds WHERE id = \(round.id)::bigint")
             #expect(try counts[0].int(0) == 1 && counts[0].optionalString(1) == "1")
 
             // The HTML report: self-contained, with its charts and the mismatching key.
@@ -129,7 +125,7 @@ struct ShadowComparatorTests {
             try await env.run()
             let victim = try #require(try await LegacyExport(postgres: env.postgres).contactSummaries().dropFirst(2).first)
             try await env.postgres.query("ALTER TABLE legacy.contact_summary DISABLE TRIGGER track_contact_digest")
-            try await env.postgres.query("UPDATE legacy.contact_summary SET replies = replies + 1 WHERE contact_id = $1", [.text(victim.contactId)])
+            try await env.postgres.query("UPDATE legacy.contact_summary SET replies = replies + 1 WHERE contact_id = \(victim.contactId)")
             try await env.postgres.query("ALTER TABLE legacy.contact_summary ENABLE TRIGGER track_contact_digest")
 
             #expect(try await env.comparator().round().clean, "the maintained digests did not see the write")
@@ -148,11 +144,12 @@ struct ShadowComparatorTests {
             try await env.run()
             let victims = try await LegacyExport(postgres: env.postgres).contactSummaries().prefix(3).map(\.contactId)
             for id in victims {
-                try await env.postgres.query("UPDATE legacy.contact_summary SET replies = replies + 1 WHERE contact_id = $1", [.text(id)])
+                try await env.postgres.query("UPDATE legacy.contact_summary SET replies = replies + 1 WHERE contact_id = \(id)")
             }
             let day = try #require(try await LegacyExport(postgres: env.postgres).campusDaily().first)
-            try await env.postgres.query("UPDATE legacy.campus_daily SET sent = sent + 2 WHERE campus_id = $1 AND day = DATE '1970-01-01' + $2::int",
-                                         [.text(day.campusId), .int(day.day.daysSinceEpoch)])
+            try await env.postgres.query("""
+                UPDATE legacy.campus_daily SET sent = sent + 2 WHERE campus_id = \(day.campusId) AND day = DATE '1970-01-01' + \(day.day.daysSinceEpoch)::int
+                """)
 
             let limited = try await env.comparator(judgeLimit: 2).round()
             #expect(limited.outcome.mismatches == 4)

@@ -19,9 +19,9 @@ struct RolloutStoreTests {
         try await postgres.query("""
             INSERT INTO bridge.comparison_rounds
                    (started_at, finished_at, consistent, compared_contacts, compared_campus_days, discrepancies, mismatch_rate, stream_lag)
-            VALUES (now(), now(), $1, $2, 10, $3, 0, $4)
+            VALUES (now(), now(), \(consistent), \(compared), 10, \(discrepancies), 0, \(streamLag))
             RETURNING id
-            """, [.bool(consistent), .int(compared), .int(discrepancies), .int(streamLag)])[0].int(0)
+            """)[0].int(0)
     }
 
     static func refusal(_ body: () async throws -> RolloutChange) async -> RolloutRefused? {

@@ -55,7 +55,7 @@ struct DemoStory {
 
         step("5. A discrepancy injected behind the bridge's back")
         let victim = try await pickContact(postgres)
-        try await postgres.query("UPDATE legacy.contact_summary SET messages_sent = messages_sent + 7 WHERE contact_id = $1", [.text(victim)])
+        try await postgres.query("UPDATE legacy.contact_summary SET messages_sent = messages_sent + 7 WHERE contact_id = \(victim)")
         say("UPDATE legacy.contact_summary SET messages_sent = messages_sent + 7 WHERE contact_id = '\(victim)'")
         round = try await comparator.round()
         describe(round)
@@ -66,7 +66,7 @@ struct DemoStory {
             say("\(d.verdict.rawValue): \(d.explanation ?? "not judged")")
         }
         say("repair the legacy way: SELECT legacy.recompute_contact_summary('\(victim)') recomputes the row from its raw rows")
-        try await postgres.query("SELECT legacy.recompute_contact_summary($1)", [.text(victim)])
+        try await postgres.query("SELECT legacy.recompute_contact_summary(\(victim))")
 
         step("6. A rollout plan: canary 10%, then 50%, then cutover, each step after clean rounds")
         let gate = try RolloutGate.fromEnvironment()

@@ -8,18 +8,18 @@ import ServiceSupport
 /// The C clients alone, next to kcat reading the same topic in the same run: what the paths
 /// can at best get from the broker, Redis and PostgreSQL on this machine.
 /// `bridge bench clients` parses its options into one and runs it.
-public struct ClientsBenchmark {
+package struct ClientsBenchmark {
     /// Records to produce and consume, and the size of each record's value.
-    public var records: Int, valueBytes: Int
+    package var records: Int, valueBytes: Int
     /// The kcat executable read next to the Swift consumer.
-    public var kcat: String
+    package var kcat: String
 
-    public init(records: Int, valueBytes: Int, kcat: String) {
+    package init(records: Int, valueBytes: Int, kcat: String) {
         (self.records, self.valueBytes, self.kcat) = (records, valueBytes, kcat)
     }
 
     /// Measures on the services of `config` and prints the table.
-    public func run(on config: BridgeConfiguration) async throws {
+    package func run(on config: BridgeConfiguration) async throws {
         var rows: [(String, Double, String)] = []
         let topic = "\(config.topicPrefix)bench-clients-\(UInt32.random(in: 0...UInt32.max))"
         let admin = try KafkaAdmin(configuration: config.kafka)

@@ -20,14 +20,14 @@ import Workload
 /// must stay fast for.
 ///
 /// `bridge bench compare` parses its options into one and runs it.
-public struct CompareBenchmark {
+package struct CompareBenchmark {
     /// Contacts in the stores and message events in the workload.
-    public var contacts: Int, events: Int
+    package var contacts: Int, events: Int
     /// Rounds to time (checksummed with the stream's maintained sums when the stores agree on
     /// their offsets), then verifying rounds (the stream's sums recomputed from its rows).
-    public var rounds: Int, verifyRounds: Int
+    package var rounds: Int, verifyRounds: Int
 
-    public init(contacts: Int, events: Int, rounds: Int, verifyRounds: Int) {
+    package init(contacts: Int, events: Int, rounds: Int, verifyRounds: Int) {
         (self.contacts, self.events, self.rounds, self.verifyRounds) = (contacts, events, rounds, verifyRounds)
     }
 
@@ -35,7 +35,7 @@ public struct CompareBenchmark {
     /// the rounds and prints their table, then removes the database and keys. `runStreamPath`
     /// runs the stream path to idle on the configuration it is given: the executable passes its
     /// own components, so the benchmark runs exactly what `bridge run --stream` runs.
-    public func run(on configuration: BridgeConfiguration,
+    package func run(on configuration: BridgeConfiguration,
                     runStreamPath: (BridgeConfiguration) async throws -> Void) async throws {
         var config = configuration
         let tag = "\(UInt32(Date().timeIntervalSince1970))"

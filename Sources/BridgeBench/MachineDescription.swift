@@ -5,8 +5,8 @@ import PostgresClient
 import RedisClient
 
 /// The machine and service versions a benchmark ran on, for the docs next to its figures.
-public enum MachineDescription {
-    public static func collect(_ config: BridgeConfiguration, kcat: String) async -> String {
+package enum MachineDescription {
+    package static func collect(_ config: BridgeConfiguration, kcat: String) async -> String {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let model = value(of: "model name", in: cpuinfo, separator: ":") ?? "unknown CPU"
         let meminfo = (try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8)) ?? ""

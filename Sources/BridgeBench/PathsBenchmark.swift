@@ -12,13 +12,13 @@ import Workload
 /// comparison round (`bench compare`), and each child's peak memory. Everything it creates
 /// lives under one prefix and private databases, removed at the end, also on failure.
 /// `bridge bench paths` parses its options into one and prints the report.
-public struct PathsBenchmark {
+package struct PathsBenchmark {
     /// The sizes in effect (`--quick` replaces the defaults).
-    public struct Sizes: Sendable {
-        public var events: Int, contacts: Int, legacyEvents: Int, historySizes: [Int], historyBatch: Int
-        public var legacyHistoryBatch: Int, latencySeconds: Int, compareContacts: [Int]
+    package struct Sizes: Sendable {
+        package var events: Int, contacts: Int, legacyEvents: Int, historySizes: [Int], historyBatch: Int
+        package var legacyHistoryBatch: Int, latencySeconds: Int, compareContacts: [Int]
 
-        public init(events: Int, contacts: Int, legacyEvents: Int, historySizes: [Int], historyBatch: Int,
+        package init(events: Int, contacts: Int, legacyEvents: Int, historySizes: [Int], historyBatch: Int,
                     legacyHistoryBatch: Int, latencySeconds: Int, compareContacts: [Int]) {
             (self.events, self.contacts, self.legacyEvents, self.historySizes) = (events, contacts, legacyEvents, historySizes)
             (self.historyBatch, self.legacyHistoryBatch, self.latencySeconds) = (historyBatch, legacyHistoryBatch, latencySeconds)
@@ -26,20 +26,20 @@ public struct PathsBenchmark {
         }
 
         /// The smoke run's sizes: small, 10 s of latency, one small comparison.
-        public static let quick = Sizes(events: 20_000, contacts: 2_000, legacyEvents: 2_000, historySizes: [2_000, 10_000],
+        package static let quick = Sizes(events: 20_000, contacts: 2_000, legacyEvents: 2_000, historySizes: [2_000, 10_000],
                                         historyBatch: 2_000, legacyHistoryBatch: 500, latencySeconds: 10, compareContacts: [10_000])
     }
 
-    public var sizes: Sizes
+    package var sizes: Sizes
     /// Comparison rounds per size.
-    public var compareRounds: Int
+    package var compareRounds: Int
     /// The kcat executable the broker's ceiling is measured with.
-    public var kcat: String
+    package var kcat: String
     /// Seed of the generated workloads.
-    public var seed: UInt64
-    public var skipLegacy = false, skipHistory = false, skipLatency = false, skipCompare = false
+    package var seed: UInt64
+    package var skipLegacy = false, skipHistory = false, skipLatency = false, skipCompare = false
 
-    public init(sizes: Sizes, compareRounds: Int, kcat: String, seed: UInt64) {
+    package init(sizes: Sizes, compareRounds: Int, kcat: String, seed: UInt64) {
         self.sizes = sizes
         self.compareRounds = compareRounds
         self.kcat = kcat
@@ -48,7 +48,7 @@ public struct PathsBenchmark {
 
     /// Measures everything on the services of `base`, then removes what it created, also when
     /// a measurement fails.
-    public func run(on base: BridgeConfiguration) async throws -> PathsReport {
+    package func run(on base: BridgeConfiguration) async throws -> PathsReport {
         let scope = BenchScope(base: base)
         let report: PathsReport
         do {

@@ -2,19 +2,19 @@ import Foundation
 
 /// The figures of one `bench paths` run as a Markdown table (ratios first), and the section of
 /// docs/benchmarks.md that shows them with the machine, date and command.
-public struct PathsReport {
-    public struct Row {
-        public var name: String
-        public var value: Double
-        public var unit: String
+package struct PathsReport {
+    package struct Row {
+        package var name: String
+        package var value: Double
+        package var unit: String
     }
 
-    public var rows: [Row] = []
-    public var notes: [String] = []
+    package var rows: [Row] = []
+    package var notes: [String] = []
 
     mutating func add(_ name: String, _ value: Double, _ unit: String) { rows.append(Row(name: name, value: value, unit: unit)) }
 
-    public var table: String {
+    package var table: String {
         var lines = ["| measurement | value | unit |", "| --- | ---: | --- |"]
         for row in rows {
             // Small figures keep two decimals: a per-record cost of 1.2 µs printed as "1" hides the change being measured.
@@ -24,10 +24,10 @@ public struct PathsReport {
         return lines.joined(separator: "\n")
     }
 
-    public static let begin = "<!-- bench-paths:begin (written by `bridge bench paths --write-docs`) -->"
-    public static let end = "<!-- bench-paths:end -->"
+    package static let begin = "<!-- bench-paths:begin (written by `bridge bench paths --write-docs`) -->"
+    package static let end = "<!-- bench-paths:end -->"
 
-    public func section(machine: String, command: String, date: Date) -> String {
+    package func section(machine: String, command: String, date: Date) -> String {
         let day = ISO8601DateFormatter.string(from: date, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
         var text = [Self.begin, "", "Command (release build, embedded services up, nothing else running on the machine):", "",
                     "    \(command)", "", "Machine: \(machine). One run on \(day).", "", table, ""]
@@ -37,7 +37,7 @@ public struct PathsReport {
     }
 
     /// Replaces the marked section of the file, or appends it under "## Paths (issue 6)".
-    public static func write(_ section: String, into path: String) throws {
+    package static func write(_ section: String, into path: String) throws {
         var doc = try String(contentsOfFile: path, encoding: .utf8)
         if let start = doc.range(of: begin), let stop = doc.range(of: end, range: start.upperBound..<doc.endIndex) {
             doc.replaceSubrange(start.lowerBound..<stop.upperBound, with: section)

@@ -11,19 +11,19 @@ import Workload
 /// node and each instance spent meanwhile (so that a result on a shared 2-core machine can be
 /// read for what it is: the same two cores shared differently).
 /// `bridge bench scale` parses its options into one and prints the table.
-public struct ScaleBenchmark {
+package struct ScaleBenchmark {
     /// Message events and contacts of the workload.
-    public var events: Int, contacts: Int
+    package var events: Int, contacts: Int
     /// Seed list of the Redis Cluster.
-    public var clusterURL: String
+    package var clusterURL: String
     /// Instance counts to run, each on one Redis and on the cluster.
-    public var instances: [Int]
+    package var instances: [Int]
     /// Partitions of the input topics (instances share them).
-    public var partitions: Int
+    package var partitions: Int
     /// Seed of the generated workload.
-    public var seed: UInt64
+    package var seed: UInt64
 
-    public init(events: Int, contacts: Int, clusterURL: String, instances: [Int], partitions: Int, seed: UInt64) {
+    package init(events: Int, contacts: Int, clusterURL: String, instances: [Int], partitions: Int, seed: UInt64) {
         (self.events, self.contacts, self.clusterURL, self.instances, self.partitions, self.seed) =
             (events, contacts, clusterURL, instances, partitions, seed)
     }
@@ -32,7 +32,7 @@ public struct ScaleBenchmark {
 
     /// Runs every setup on the services of `configuration` and returns the table's lines; what
     /// it created is removed at the end, also when a setup fails.
-    public func run(on configuration: BridgeConfiguration) async throws -> [String] {
+    package func run(on configuration: BridgeConfiguration) async throws -> [String] {
         var base = configuration
         base.partitions = partitions
         let counts = instances

@@ -10,14 +10,14 @@ import Darwin
 /// equals "e\u{301}" and ordering follows normalised scalars. PostgreSQL `text` equality, Redis
 /// keys, Kafka keys and the contract's tie-breaks are all byte-wise, so every identity or ordering
 /// in this model that must agree with them goes through here instead.
-public enum ByteString {
+package enum ByteString {
     @inline(__always)
-    public static func equal(_ a: String, _ b: String) -> Bool {
+    package static func equal(_ a: String, _ b: String) -> Bool {
         compare(a, b) == 0
     }
 
     @inline(__always)
-    public static func equal(_ a: String?, _ b: String?) -> Bool {
+    package static func equal(_ a: String?, _ b: String?) -> Bool {
         switch (a, b) {
         case (nil, nil): return true
         case let (a?, b?): return equal(a, b)
@@ -26,12 +26,12 @@ public enum ByteString {
     }
 
     @inline(__always)
-    public static func less(_ a: String, _ b: String) -> Bool {
+    package static func less(_ a: String, _ b: String) -> Bool {
         compare(a, b) < 0
     }
 
     /// memcmp order, shorter prefix first: the order of PostgreSQL's "C" collation and of Redis.
-    public static func compare(_ a: String, _ b: String) -> Int {
+    package static func compare(_ a: String, _ b: String) -> Int {
         let fast = a.utf8.withContiguousStorageIfAvailable { pa in
             b.utf8.withContiguousStorageIfAvailable { pb in compare(pa, pb) }
         }
@@ -41,7 +41,7 @@ public enum ByteString {
         }
     }
 
-    public static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+    package static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
         let n = min(a.count, b.count)
         if n > 0, let pa = a.baseAddress, let pb = b.baseAddress {
             let c = memcmp(pa, pb, n)
@@ -51,7 +51,7 @@ public enum ByteString {
     }
 
     /// Hashes the bytes plus the length, so that consecutive fields cannot run into each other.
-    public static func hash(_ s: String, into hasher: inout Hasher) {
+    package static func hash(_ s: String, into hasher: inout Hasher) {
         let done: Void? = s.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
         if done == nil {
             for byte in s.utf8 { hasher.combine(byte) }
@@ -59,7 +59,7 @@ public enum ByteString {
         hasher.combine(s.utf8.count)
     }
 
-    public static func hash(_ s: String?, into hasher: inout Hasher) {
+    package static func hash(_ s: String?, into hasher: inout Hasher) {
         if let s {
             hasher.combine(true)
             hash(s, into: &hasher)

@@ -1,16 +1,16 @@
 /// One row of `campus_daily`, in the form both paths publish and both stores export.
 /// Equality and hashing are byte-wise on `campusId` (see `ByteString`).
-public struct CampusDailyRow: Sendable, Hashable {
-    public var campusId: String
-    public var day: Day
-    public var sent: Int64
-    public var delivered: Int64
-    public var failed: Int64
-    public var replies: Int64
-    public var optOuts: Int64
-    public var activeContacts: Int64
+package struct CampusDailyRow: Sendable, Hashable {
+    package var campusId: String
+    package var day: Day
+    package var sent: Int64
+    package var delivered: Int64
+    package var failed: Int64
+    package var replies: Int64
+    package var optOuts: Int64
+    package var activeContacts: Int64
 
-    public init(campusId: String, day: Day, sent: Int64 = 0, delivered: Int64 = 0, failed: Int64 = 0,
+    package init(campusId: String, day: Day, sent: Int64 = 0, delivered: Int64 = 0, failed: Int64 = 0,
                 replies: Int64 = 0, optOuts: Int64 = 0, activeContacts: Int64 = 0) {
         self.campusId = campusId
         self.day = day
@@ -22,15 +22,15 @@ public struct CampusDailyRow: Sendable, Hashable {
         self.activeContacts = activeContacts
     }
 
-    public var key: CampusDayKey { CampusDayKey(campusId: campusId, day: day) }
+    package var key: CampusDayKey { CampusDayKey(campusId: campusId, day: day) }
 
     /// The contract's column order, which is also the JSON member order.
-    public static let fieldNames: [String] = [
+    package static let fieldNames: [String] = [
         "campus_id", "day", "sent", "delivered", "failed", "replies", "opt_outs", "active_contacts",
     ]
 
     /// Each field's canonical JSON text, in `fieldNames` order, for field-by-field diffs.
-    public var fieldValues: [(name: String, json: String)] {
+    package var fieldValues: [(name: String, json: String)] {
         let values = [
             JSONText.string(campusId),
             "\"\(day.iso)\"",
@@ -45,10 +45,10 @@ public struct CampusDailyRow: Sendable, Hashable {
     }
 
     /// The canonical JSON object: members in `fieldNames` order, no whitespace.
-    public var json: String { String(decoding: jsonBytes, as: UTF8.self) }
+    package var json: String { String(decoding: jsonBytes, as: UTF8.self) }
 
     /// `json`'s UTF-8 bytes, written directly (what the stream path publishes).
-    public var jsonBytes: [UInt8] {
+    package var jsonBytes: [UInt8] {
         var w = RowJSON.Writer(capacity: 200)
         w.string("campus_id", campusId)
         w.day("day", day)
@@ -63,7 +63,7 @@ public struct CampusDailyRow: Sendable, Hashable {
 
     /// Parses the JSON form back. Strict: every field present with its JSON type, `day` exactly
     /// "YYYY-MM-DD", unknown members refused. Throws a `Rejection`.
-    public init(json: some Collection<UInt8>) throws {
+    package init(json: some Collection<UInt8>) throws {
         let f = FieldReader(try JSONObjectParser.parse(json))
         try f.rejectUnknownFields(allowed: Self.fieldNames)
         let campusId = try f.string("campus_id")
@@ -80,13 +80,13 @@ public struct CampusDailyRow: Sendable, Hashable {
                   activeContacts: try f.int64("active_contacts"))
     }
 
-    public static func == (lhs: CampusDailyRow, rhs: CampusDailyRow) -> Bool {
+    package static func == (lhs: CampusDailyRow, rhs: CampusDailyRow) -> Bool {
         lhs.key == rhs.key && lhs.sent == rhs.sent && lhs.delivered == rhs.delivered
             && lhs.failed == rhs.failed && lhs.replies == rhs.replies && lhs.optOuts == rhs.optOuts
             && lhs.activeContacts == rhs.activeContacts
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(key)
         hasher.combine(sent)
         hasher.combine(delivered)

@@ -2,22 +2,22 @@
 ///
 /// Equality and hashing are byte-wise on the strings (see `ByteString`), so the comparator never
 /// calls two rows equal that PostgreSQL would store differently.
-public struct ContactSummaryRow: Sendable, Hashable {
-    public var contactId: String
-    public var campusId: String?
-    public var firstName: String?
-    public var phone: String?
-    public var optedOut: Bool
-    public var messagesSent: Int64
-    public var messagesDelivered: Int64
-    public var messagesFailed: Int64
-    public var replies: Int64
-    public var campaigns: Int64
-    public var firstEventAt: Timestamp?
-    public var lastSentAt: Timestamp?
-    public var lastReplyAt: Timestamp?
+package struct ContactSummaryRow: Sendable, Hashable {
+    package var contactId: String
+    package var campusId: String?
+    package var firstName: String?
+    package var phone: String?
+    package var optedOut: Bool
+    package var messagesSent: Int64
+    package var messagesDelivered: Int64
+    package var messagesFailed: Int64
+    package var replies: Int64
+    package var campaigns: Int64
+    package var firstEventAt: Timestamp?
+    package var lastSentAt: Timestamp?
+    package var lastReplyAt: Timestamp?
 
-    public init(contactId: String, campusId: String? = nil, firstName: String? = nil, phone: String? = nil,
+    package init(contactId: String, campusId: String? = nil, firstName: String? = nil, phone: String? = nil,
                 optedOut: Bool = false, messagesSent: Int64 = 0, messagesDelivered: Int64 = 0,
                 messagesFailed: Int64 = 0, replies: Int64 = 0, campaigns: Int64 = 0,
                 firstEventAt: Timestamp? = nil, lastSentAt: Timestamp? = nil, lastReplyAt: Timestamp? = nil) {
@@ -37,14 +37,14 @@ public struct ContactSummaryRow: Sendable, Hashable {
     }
 
     /// The contract's column order, which is also the JSON member order.
-    public static let fieldNames: [String] = [
+    package static let fieldNames: [String] = [
         "contact_id", "campus_id", "first_name", "phone", "opted_out", "messages_sent",
         "messages_delivered", "messages_failed", "replies", "campaigns", "first_event_at",
         "last_sent_at", "last_reply_at",
     ]
 
     /// Each field's canonical JSON text, in `fieldNames` order, for field-by-field diffs.
-    public var fieldValues: [(name: String, json: String)] {
+    package var fieldValues: [(name: String, json: String)] {
         let values = [
             JSONText.string(contactId),
             JSONText.optionalString(campusId),
@@ -65,10 +65,10 @@ public struct ContactSummaryRow: Sendable, Hashable {
 
     /// The canonical JSON object: members in `fieldNames` order, no whitespace, timestamps in
     /// canonical form or null. Equal rows give identical text.
-    public var json: String { String(decoding: jsonBytes, as: UTF8.self) }
+    package var json: String { String(decoding: jsonBytes, as: UTF8.self) }
 
     /// `json`'s UTF-8 bytes, written directly (what the paths publish).
-    public var jsonBytes: [UInt8] {
+    package var jsonBytes: [UInt8] {
         var w = RowJSON.Writer(capacity: 320)
         w.string("contact_id", contactId)
         w.string("campus_id", campusId)
@@ -88,7 +88,7 @@ public struct ContactSummaryRow: Sendable, Hashable {
 
     /// Parses the JSON form back. Strict: every field must be present (nullable ones as null),
     /// with its JSON type; unknown members are refused. Throws a `Rejection`.
-    public init(json: some Collection<UInt8>) throws {
+    package init(json: some Collection<UInt8>) throws {
         let f = FieldReader(try JSONObjectParser.parse(json))
         try f.rejectUnknownFields(allowed: Self.fieldNames)
         self.init(contactId: try f.string("contact_id"),
@@ -106,7 +106,7 @@ public struct ContactSummaryRow: Sendable, Hashable {
                   lastReplyAt: try f.nullableTimestamp("last_reply_at"))
     }
 
-    public static func == (lhs: ContactSummaryRow, rhs: ContactSummaryRow) -> Bool {
+    package static func == (lhs: ContactSummaryRow, rhs: ContactSummaryRow) -> Bool {
         ByteString.equal(lhs.contactId, rhs.contactId) && ByteString.equal(lhs.campusId, rhs.campusId)
             && ByteString.equal(lhs.firstName, rhs.firstName) && ByteString.equal(lhs.phone, rhs.phone)
             && lhs.optedOut == rhs.optedOut && lhs.messagesSent == rhs.messagesSent
@@ -116,7 +116,7 @@ public struct ContactSummaryRow: Sendable, Hashable {
             && lhs.lastReplyAt == rhs.lastReplyAt
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         ByteString.hash(contactId, into: &hasher)
         ByteString.hash(campusId, into: &hasher)
         ByteString.hash(firstName, into: &hasher)

@@ -2,15 +2,15 @@
 ///
 /// Equality and hashing are byte-wise on the strings (see `ByteString`): two names that differ
 /// only in Unicode normalisation are different data to PostgreSQL, so they must be here too.
-public struct ContactUpdate: Sendable, Hashable {
-    public var contactId: String
-    public var campusId: String
-    public var firstName: String
-    public var phone: String
-    public var optedOut: Bool
-    public var updatedAt: Timestamp
+package struct ContactUpdate: Sendable, Hashable {
+    package var contactId: String
+    package var campusId: String
+    package var firstName: String
+    package var phone: String
+    package var optedOut: Bool
+    package var updatedAt: Timestamp
 
-    public init(contactId: String, campusId: String, firstName: String, phone: String,
+    package init(contactId: String, campusId: String, firstName: String, phone: String,
                 optedOut: Bool, updatedAt: Timestamp) {
         self.contactId = contactId
         self.campusId = campusId
@@ -20,13 +20,13 @@ public struct ContactUpdate: Sendable, Hashable {
         self.updatedAt = updatedAt
     }
 
-    public static func == (lhs: ContactUpdate, rhs: ContactUpdate) -> Bool {
+    package static func == (lhs: ContactUpdate, rhs: ContactUpdate) -> Bool {
         ByteString.equal(lhs.contactId, rhs.contactId) && ByteString.equal(lhs.campusId, rhs.campusId)
             && ByteString.equal(lhs.firstName, rhs.firstName) && ByteString.equal(lhs.phone, rhs.phone)
             && lhs.optedOut == rhs.optedOut && lhs.updatedAt == rhs.updatedAt
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         ByteString.hash(contactId, into: &hasher)
         ByteString.hash(campusId, into: &hasher)
         ByteString.hash(firstName, into: &hasher)

@@ -1,12 +1,12 @@
 /// A calendar day in UTC, as used for the `campus_daily` key and the `day` column.
-public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var year: Int
-    public var month: Int
-    public var day: Int
+package struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
+    package var year: Int
+    package var month: Int
+    package var day: Int
 
     /// Returns nil unless the date exists in the proleptic Gregorian calendar and the year is
     /// 0001-9999: PostgreSQL's `date` has no year zero and the key form needs four digits.
-    public init?(year: Int, month: Int, day: Int) {
+    package init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
               day >= 1, day <= CivilCalendar.daysInMonth(year: year, month: month) else { return nil }
         self.year = year
@@ -16,16 +16,16 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Any day number is representable, but only years 0001-9999 (all a valid record can reach)
     /// have the 4-digit `iso` form.
-    public init(daysSinceEpoch: Int64) {
+    package init(daysSinceEpoch: Int64) {
         (year, month, day) = CivilCalendar.civilFromDays(daysSinceEpoch)
     }
 
-    public var daysSinceEpoch: Int64 {
+    package var daysSinceEpoch: Int64 {
         CivilCalendar.daysFromCivil(year: year, month: month, day: day)
     }
 
     /// "YYYY-MM-DD".
-    public var iso: String {
+    package var iso: String {
         var out: [UInt8] = []
         out.reserveCapacity(10)
         appendISO(to: &out)
@@ -41,10 +41,10 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
         DecimalText.appendTwoDigits(day, to: &out)
     }
 
-    public var description: String { iso }
+    package var description: String { iso }
 
     /// Parses exactly "YYYY-MM-DD" (the form `iso` writes); anything else is nil.
-    public static func parse(_ s: String) -> Day? {
+    package static func parse(_ s: String) -> Day? {
         let bytes = Array(s.utf8)
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
               let year = DecimalText.fixedDigits(bytes, 0, 4),
@@ -53,7 +53,7 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
         return Day(year: year, month: month, day: day)
     }
 
-    public static func < (lhs: Day, rhs: Day) -> Bool {
+    package static func < (lhs: Day, rhs: Day) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 }

@@ -1,16 +1,16 @@
 /// The value of a record on `bridge.dead-letter`: which path refused which input record, why, and
 /// the original bytes so the record can be inspected or replayed.
-public struct DeadLetter: Sendable, Hashable {
+package struct DeadLetter: Sendable, Hashable {
     /// "legacy" or "stream".
-    public var path: String
-    public var sourceTopic: String
-    public var partition: Int32
-    public var offset: Int64
-    public var reason: String
+    package var path: String
+    package var sourceTopic: String
+    package var partition: Int32
+    package var offset: Int64
+    package var reason: String
     /// The original value; nil for a tombstone, written as `"payload_base64":null`.
-    public var payload: [UInt8]?
+    package var payload: [UInt8]?
 
-    public init(path: String, sourceTopic: String, partition: Int32, offset: Int64, reason: String, payload: [UInt8]?) {
+    package init(path: String, sourceTopic: String, partition: Int32, offset: Int64, reason: String, payload: [UInt8]?) {
         self.path = path
         self.sourceTopic = sourceTopic
         self.partition = partition
@@ -19,10 +19,10 @@ public struct DeadLetter: Sendable, Hashable {
         self.payload = payload
     }
 
-    public static let fieldNames: [String] = ["path", "source_topic", "partition", "offset", "reason", "payload_base64"]
+    package static let fieldNames: [String] = ["path", "source_topic", "partition", "offset", "reason", "payload_base64"]
 
     /// {"path":..,"source_topic":..,"partition":..,"offset":..,"reason":..,"payload_base64":..}
-    public var json: String {
+    package var json: String {
         RowJSON.object([
             ("path", JSONText.string(path)),
             ("source_topic", JSONText.string(sourceTopic)),
@@ -35,7 +35,7 @@ public struct DeadLetter: Sendable, Hashable {
 
     /// Parses the JSON form back (for tools and tests that read the dead-letter topic). Strict
     /// like the row parsers; throws a `Rejection`.
-    public init(json: some Collection<UInt8>) throws {
+    package init(json: some Collection<UInt8>) throws {
         let f = FieldReader(try JSONObjectParser.parse(json))
         try f.rejectUnknownFields(allowed: Self.fieldNames)
         var payload: [UInt8]?
@@ -50,13 +50,13 @@ public struct DeadLetter: Sendable, Hashable {
                   reason: try f.string("reason"), payload: payload)
     }
 
-    public static func == (lhs: DeadLetter, rhs: DeadLetter) -> Bool {
+    package static func == (lhs: DeadLetter, rhs: DeadLetter) -> Bool {
         ByteString.equal(lhs.path, rhs.path) && ByteString.equal(lhs.sourceTopic, rhs.sourceTopic)
             && lhs.partition == rhs.partition && lhs.offset == rhs.offset
             && ByteString.equal(lhs.reason, rhs.reason) && lhs.payload == rhs.payload
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         ByteString.hash(path, into: &hasher)
         ByteString.hash(sourceTopic, into: &hasher)
         hasher.combine(partition)

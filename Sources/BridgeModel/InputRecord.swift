@@ -1,10 +1,10 @@
 /// A valid input record of either topic, as the one decoder produces it.
-public enum InputRecord: Sendable, Hashable {
+package enum InputRecord: Sendable, Hashable {
     case contact(ContactUpdate)
     case event(MessageEvent)
 
     /// The Kafka key both topics are partitioned by.
-    public var contactId: String {
+    package var contactId: String {
         switch self {
         case .contact(let c): return c.contactId
         case .event(let e): return e.contactId

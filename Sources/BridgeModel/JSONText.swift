@@ -1,9 +1,9 @@
 /// The JSON text writers shared by everything in the bridge that emits JSON, so that rows, dead
 /// letters and reports all escape the same way and compare as text.
-public enum JSONText {
+package enum JSONText {
     /// A JSON string literal per RFC 8259: `"` and `\` escaped, every control character
     /// (U+0000-U+001F) as `\u00XX` with lower-case hex, everything else as raw UTF-8.
-    public static func string(_ s: String) -> String {
+    package static func string(_ s: String) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count + 2)
         appendString(s, to: &out)
@@ -11,16 +11,16 @@ public enum JSONText {
     }
 
     /// `null` for nil, else `string(s)`.
-    public static func optionalString(_ s: String?) -> String {
+    package static func optionalString(_ s: String?) -> String {
         s.map(string) ?? "null"
     }
 
     /// A canonical timestamp literal or `null`.
-    public static func optionalTimestamp(_ t: Timestamp?) -> String {
+    package static func optionalTimestamp(_ t: Timestamp?) -> String {
         t.map { "\"\($0.iso8601)\"" } ?? "null"
     }
 
-    public static func appendString(_ s: String, to out: inout [UInt8]) {
+    package static func appendString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for b in s.utf8 {
             switch b {

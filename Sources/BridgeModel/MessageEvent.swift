@@ -2,15 +2,15 @@
 /// require one (reply, opt_out, opt_in) and whose record had it absent or null.
 ///
 /// Equality and hashing are byte-wise on the strings (see `ByteString`).
-public struct MessageEvent: Sendable, Hashable {
-    public var eventId: String
-    public var contactId: String
-    public var campusId: String
-    public var campaignId: String?
-    public var kind: EventKind
-    public var at: Timestamp
+package struct MessageEvent: Sendable, Hashable {
+    package var eventId: String
+    package var contactId: String
+    package var campusId: String
+    package var campaignId: String?
+    package var kind: EventKind
+    package var at: Timestamp
 
-    public init(eventId: String, contactId: String, campusId: String, campaignId: String?,
+    package init(eventId: String, contactId: String, campusId: String, campaignId: String?,
                 kind: EventKind, at: Timestamp) {
         self.eventId = eventId
         self.contactId = contactId
@@ -20,13 +20,13 @@ public struct MessageEvent: Sendable, Hashable {
         self.at = at
     }
 
-    public static func == (lhs: MessageEvent, rhs: MessageEvent) -> Bool {
+    package static func == (lhs: MessageEvent, rhs: MessageEvent) -> Bool {
         ByteString.equal(lhs.eventId, rhs.eventId) && ByteString.equal(lhs.contactId, rhs.contactId)
             && ByteString.equal(lhs.campusId, rhs.campusId) && ByteString.equal(lhs.campaignId, rhs.campaignId)
             && lhs.kind == rhs.kind && lhs.at == rhs.at
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         ByteString.hash(eventId, into: &hasher)
         ByteString.hash(contactId, into: &hasher)
         ByteString.hash(campusId, into: &hasher)

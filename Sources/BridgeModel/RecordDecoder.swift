@@ -5,12 +5,12 @@
 /// value size, JSON syntax, top level is an object, then the fields in the order of the
 /// contract's examples; the key is compared with `contact_id` as soon as that is known to be a
 /// valid id. Unknown members are ignored whatever their value.
-public enum RecordDecoder {
+package enum RecordDecoder {
     /// A value over 1 MiB is invalid; exactly 1 MiB is fine.
-    public static let maxValueBytes = 1 << 20
+    package static let maxValueBytes = 1 << 20
 
     /// `key`/`value` nil stand for Kafka nulls; a null value is a tombstone and is refused.
-    public static func decode(topic: InputTopic, key: [UInt8]?, value: [UInt8]?) -> Result<InputRecord, Rejection> {
+    package static func decode(topic: InputTopic, key: [UInt8]?, value: [UInt8]?) -> Result<InputRecord, Rejection> {
         guard let value else {
             return .failure(Rejection(code: .missingValue, reason: "value is null (a tombstone); expected a JSON object"))
         }

@@ -1,11 +1,11 @@
 /// The contract's aggregate definitions (section 2) computed the plain way, in memory. It is the
 /// oracle that tests of both paths compare against, so it favours obviousness over speed and
 /// memory: every dedupe and distinct-count is an exact set.
-public struct ReferenceFold: Sendable {
+package struct ReferenceFold: Sendable {
     private var contacts: [ByteKey: ContactFoldState] = [:]
     private var days: [CampusDayKey: CampusDayFoldState] = [:]
 
-    public init() {}
+    package init() {}
 
     /// Records must be applied in partition order per (topic, partition); topics may interleave
     /// arbitrarily, because no definition depends on the order across topics.
@@ -18,7 +18,7 @@ public struct ReferenceFold: Sendable {
     /// Returns false for a message event whose (contact_id, event_id) was counted before: a
     /// duplicate, which changes nothing (what `bridge explain` marks in its record list).
     @discardableResult
-    public mutating func apply(topic: InputTopic, partition: Int32, offset: Int64, record: InputRecord) -> Bool {
+    package mutating func apply(topic: InputTopic, partition: Int32, offset: Int64, record: InputRecord) -> Bool {
         let contactKey = ByteKey(record.contactId)
         switch record {
         case .contact(let update):
@@ -36,7 +36,7 @@ public struct ReferenceFold: Sendable {
     /// Decodes with `RecordDecoder` and applies the record when valid; an invalid record changes
     /// nothing and its rejection is returned.
     @discardableResult
-    public mutating func apply(topic: InputTopic, partition: Int32, offset: Int64,
+    package mutating func apply(topic: InputTopic, partition: Int32, offset: Int64,
                                key: [UInt8]?, value: [UInt8]?) -> Rejection? {
         switch RecordDecoder.decode(topic: topic, key: key, value: value) {
         case .success(let record):
@@ -49,7 +49,7 @@ public struct ReferenceFold: Sendable {
 
     /// Rows keyed by contact_id. Swift `String` keys merge ids that are canonically equivalent but
     /// byte-wise different; when that matters use `contactSummaryRows`, which keeps them apart.
-    public var contactSummaries: [String: ContactSummaryRow] {
+    package var contactSummaries: [String: ContactSummaryRow] {
         var out: [String: ContactSummaryRow] = [:]
         out.reserveCapacity(contacts.count)
         for (key, state) in contacts { out[key.string] = state.row(contactId: key.string) }
@@ -57,21 +57,21 @@ public struct ReferenceFold: Sendable {
     }
 
     /// One contact's row (nil when no valid record names it), keyed byte-wise.
-    public func contactSummary(_ contactId: String) -> ContactSummaryRow? {
+    package func contactSummary(_ contactId: String) -> ContactSummaryRow? {
         contacts[ByteKey(contactId)]?.row(contactId: contactId)
     }
 
     /// Every row, ordered by contact_id byte-wise (the order of the stores' exports).
-    public var contactSummaryRows: [ContactSummaryRow] {
+    package var contactSummaryRows: [ContactSummaryRow] {
         contacts.keys.sorted().map { contacts[$0]!.row(contactId: $0.string) }
     }
 
     /// One campus-day's row (nil when no counted event falls on it).
-    public func campusDay(_ key: CampusDayKey) -> CampusDailyRow? {
+    package func campusDay(_ key: CampusDayKey) -> CampusDailyRow? {
         days[key]?.row(key)
     }
 
-    public var campusDaily: [CampusDayKey: CampusDailyRow] {
+    package var campusDaily: [CampusDayKey: CampusDailyRow] {
         var out: [CampusDayKey: CampusDailyRow] = [:]
         out.reserveCapacity(days.count)
         for (key, state) in days { out[key] = state.row(key) }
@@ -79,7 +79,7 @@ public struct ReferenceFold: Sendable {
     }
 
     /// Every row, ordered by (campus_id byte-wise, day).
-    public var campusDailyRows: [CampusDailyRow] {
+    package var campusDailyRows: [CampusDailyRow] {
         days.keys.sorted().map { days[$0]!.row($0) }
     }
 }

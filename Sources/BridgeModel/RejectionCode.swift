@@ -1,6 +1,6 @@
 /// Stable machine codes for invalid records; the raw values are metrics labels and part of the
 /// operator-facing interface, so they never change.
-public enum RejectionCode: String, Sendable, CaseIterable {
+package enum RejectionCode: String, Sendable, CaseIterable {
     case tooLarge = "too_large"
     case missingValue = "missing_value"
     case missingKey = "missing_key"

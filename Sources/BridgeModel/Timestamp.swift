@@ -1,28 +1,28 @@
 /// An instant as milliseconds since the Unix epoch, UTC: the only precision the contract keeps.
-public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var millis: Int64
+package struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+    package var millis: Int64
 
-    public init(millis: Int64) {
+    package init(millis: Int64) {
         self.millis = millis
     }
 
     /// Parses RFC 3339 (any offset, any number of fractional digits), normalised to UTC and
     /// truncated (not rounded) to milliseconds. Returns nil when invalid; see `RFC3339Parser` for
     /// the exact rules and `RFC3339Parser.parse` for a reason when it fails.
-    public static func parseRFC3339<S: Collection<UInt8>>(utf8: S) -> Timestamp? {
+    package static func parseRFC3339<S: Collection<UInt8>>(utf8: S) -> Timestamp? {
         if let parsed = utf8.withContiguousStorageIfAvailable({ try? RFC3339Parser.parse($0) }) {
             return parsed
         }
         return Array(utf8).withUnsafeBufferPointer { try? RFC3339Parser.parse($0) }
     }
 
-    public static func parseRFC3339(_ s: String) -> Timestamp? {
+    package static func parseRFC3339(_ s: String) -> Timestamp? {
         parseRFC3339(utf8: s.utf8)
     }
 
     /// Canonical form "2026-11-01T10:05:00.000Z": 4-digit year, 3 fractional digits, 'Z'. Both paths
     /// and the legacy export write this form so rows compare as text.
-    public var iso8601: String {
+    package var iso8601: String {
         var out: [UInt8] = []
         out.reserveCapacity(24)
         appendISO8601(to: &out)
@@ -50,20 +50,20 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         out.append(UInt8(ascii: "Z"))
     }
 
-    public var utcDay: Day {
+    package var utcDay: Day {
         Day(daysSinceEpoch: CivilCalendar.dayNumber(ofMillis: millis))
     }
 
-    public var description: String { iso8601 }
+    package var description: String { iso8601 }
 
-    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
+    package static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
         lhs.millis < rhs.millis
     }
 }
 
 /// Encoded as its canonical text, the form every JSON the bridge writes uses.
 extension Timestamp: Codable {
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let parsed = Timestamp.parseRFC3339(text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an RFC 3339 timestamp: \(text)"))
@@ -71,7 +71,7 @@ extension Timestamp: Codable {
         self = parsed
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(iso8601)
     }

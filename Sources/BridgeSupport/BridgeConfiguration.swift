@@ -5,64 +5,64 @@ import ServiceSupport
 
 /// Everything the bridge needs to know about its environment (contract section 4), read from
 /// environment variables; command-line flags of the same meaning override them.
-public struct BridgeConfiguration: Sendable {
-    public var kafkaBrokers: String
-    public var postgresURL: String
-    public var redisURL: String
+package struct BridgeConfiguration: Sendable {
+    package var kafkaBrokers: String
+    package var postgresURL: String
+    package var redisURL: String
     /// Prepended to every topic, consumer group and Redis key, so several bridges (or tests)
     /// can share one set of services.
-    public var topicPrefix: String
+    package var topicPrefix: String
     /// host:port of the HTTP server (metrics, health, status page). Loopback by default.
-    public var httpAddress: String
+    package var httpAddress: String
     /// Extra librdkafka properties (SASL, TLS, tuning), from BRIDGE_KAFKA_PROPERTIES as
     /// `name=value` pairs separated by commas or newlines.
-    public var kafkaProperties: [String: String]
+    package var kafkaProperties: [String: String]
     /// Partitions of the topics `bridge topics` creates.
-    public var partitions: Int
-    public var tuning: Tuning
+    package var partitions: Int
+    package var tuning: Tuning
     /// Replicas of each partition of the topics `bridge topics` creates (1 suits the embedded
     /// broker; a production cluster wants 3).
-    public var replicationFactor = 1
+    package var replicationFactor = 1
     /// Topic settings `bridge topics` creates the topics with (BRIDGE_TOPIC_CONFIG).
-    public var topicConfigs: [TopicConfig] = []
+    package var topicConfigs: [TopicConfig] = []
 
     /// Consumer group names that differ from the defaults (`<prefix>stream`, `<prefix>legacy`,
     /// `<prefix>router`), from BRIDGE_STREAM_GROUP, BRIDGE_LEGACY_GROUP, BRIDGE_ROUTER_GROUP. The
     /// paths resume from their own stores, so a path can move to a new group without losing its
     /// place (the way out of a consumer group a broker wedged; docs/operations.md).
-    public var groupOverrides = GroupOverrides()
+    package var groupOverrides = GroupOverrides()
 
-    public struct GroupOverrides: Sendable {
-        public var stream: String?
-        public var legacy: String?
-        public var router: String?
-        public init() {}
+    package struct GroupOverrides: Sendable {
+        package var stream: String?
+        package var legacy: String?
+        package var router: String?
+        package init() {}
     }
 
-    public var streamGroup: String { groupOverrides.stream ?? topics.streamGroup }
-    public var legacyGroup: String { groupOverrides.legacy ?? topics.legacyGroup }
-    public var routerGroup: String { groupOverrides.router ?? topics.routerGroup }
+    package var streamGroup: String { groupOverrides.stream ?? topics.streamGroup }
+    package var legacyGroup: String { groupOverrides.legacy ?? topics.legacyGroup }
+    package var routerGroup: String { groupOverrides.router ?? topics.routerGroup }
 
-    public struct Tuning: Sendable {
+    package struct Tuning: Sendable {
         /// A batch closes at this many records…
-        public var batchSize: Int = 20000
+        package var batchSize: Int = 20000
         /// …or this long after its first record (the stream path; the legacy path takes what is
         /// fetched when its first record arrives).
-        public var batchMaxAgeMillis: Int = 30
+        package var batchMaxAgeMillis: Int = 30
         /// How long a poll waits for a batch's first record before it checks for shutdown and idleness.
-        public var batchWaitMillis: Int = 100
+        package var batchWaitMillis: Int = 100
         /// Contact rows (and as many campus-day shares) the stream path keeps in memory per process.
-        public var streamCacheRows: Int = 200_000
-        public var sessionTimeoutMillis: Int = 10000
+        package var streamCacheRows: Int = 200_000
+        package var sessionTimeoutMillis: Int = 10000
         /// Seconds between two rounds of `bridge run --shadow`.
-        public var shadowIntervalSeconds: Int = 30
+        package var shadowIntervalSeconds: Int = 30
         /// A consume loop silent for this long makes `/livez` fail. Far above the longest batch
         /// (a legacy batch over a long history takes minutes), since failing it restarts the process.
-        public var livenessSeconds: Int = 600
-        public init() {}
+        package var livenessSeconds: Int = 600
+        package init() {}
     }
 
-    public static let defaults = BridgeConfiguration(
+    package static let defaults = BridgeConfiguration(
         kafkaBrokers: "127.0.0.1:19092",
         postgresURL: "postgres://bridge:bridge@127.0.0.1:15432/bridge",
         redisURL: "redis://127.0.0.1:16379/0",
@@ -72,7 +72,7 @@ public struct BridgeConfiguration: Sendable {
         partitions: 4,
         tuning: Tuning())
 
-    public init(kafkaBrokers: String, postgresURL: String, redisURL: String, topicPrefix: String,
+    package init(kafkaBrokers: String, postgresURL: String, redisURL: String, topicPrefix: String,
                 httpAddress: String, kafkaProperties: [String: String], partitions: Int, tuning: Tuning) {
         self.kafkaBrokers = kafkaBrokers
         self.postgresURL = postgresURL
@@ -84,14 +84,14 @@ public struct BridgeConfiguration: Sendable {
         self.tuning = tuning
     }
 
-    public struct Invalid: Error, CustomStringConvertible, Sendable {
-        public var variable: String
-        public var reason: String
-        public var description: String { "configuration \(variable): \(reason)" }
+    package struct Invalid: Error, CustomStringConvertible, Sendable {
+        package var variable: String
+        package var reason: String
+        package var description: String { "configuration \(variable): \(reason)" }
     }
 
     /// Reads the BRIDGE_* variables; unset or empty variables keep their defaults.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> BridgeConfiguration {
+    package static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> BridgeConfiguration {
         var config = defaults
         func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
         func int(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
@@ -133,18 +133,18 @@ public struct BridgeConfiguration: Sendable {
         return result
     }
 
-    public var topics: TopicNames { TopicNames(prefix: topicPrefix) }
+    package var topics: TopicNames { TopicNames(prefix: topicPrefix) }
 
-    public var kafka: KafkaConfiguration {
+    package var kafka: KafkaConfiguration {
         var properties = kafkaProperties
         if properties["session.timeout.ms"] == nil { properties["session.timeout.ms"] = String(tuning.sessionTimeoutMillis) }
         return KafkaConfiguration(brokers: kafkaBrokers, properties: properties)
     }
 
-    public func redis() throws -> RedisConfiguration { try RedisConfiguration(url: redisURL) }
+    package func redis() throws -> RedisConfiguration { try RedisConfiguration(url: redisURL) }
 
     /// The settings as an operator may see them: passwords redacted.
-    public var redactedSummary: [(String, String)] {
+    package var redactedSummary: [(String, String)] {
         [("BRIDGE_KAFKA_BROKERS", kafkaBrokers),
          ("BRIDGE_POSTGRES_URL", ServiceURL.redact(postgresURL)),
          ("BRIDGE_REDIS_URL", ServiceURL.redact(redisURL)),

@@ -7,7 +7,7 @@ import ServiceLifecycle
 
 /// What a consumer of the bridge's topics does with them: the legacy path (its input topics),
 /// the serving router (the paths' summary topics). The loop that drives it is `InputLoop`.
-public protocol BatchProcessor: Sendable {
+package protocol BatchProcessor: Sendable {
     /// The name in logs, metrics, probes and dead letters ("legacy", "router").
     var path: String { get }
 
@@ -47,13 +47,13 @@ public protocol BatchProcessor: Sendable {
 }
 
 extension BatchProcessor {
-    public var isAggregationPath: Bool { true }
-    public func startOffsets(for partitions: [TopicPartition]) throws -> [TopicPartition: Int64] { [:] }
-    public func prepare() async throws {}
-    public func afterPoll() async throws {}
-    public func idleGrace() -> Duration? { .zero }
-    public func finish() async throws {}
-    public func close() async {}
+    package var isAggregationPath: Bool { true }
+    package func startOffsets(for partitions: [TopicPartition]) throws -> [TopicPartition: Int64] { [:] }
+    package func prepare() async throws {}
+    package func afterPoll() async throws {}
+    package func idleGrace() -> Duration? { .zero }
+    package func finish() async throws {}
+    package func close() async {}
 }
 
 /// The consume → process → commit loop, as a service-lifecycle `Service`: the legacy path and
@@ -63,18 +63,18 @@ extension BatchProcessor {
 /// callbacks only run inside poll, so partitions are never revoked under a batch in flight.
 /// The loop owns its processor: it makes it inside `run()` (so clients are opened by the
 /// service that uses them, and a service that never runs opens nothing) and closes it there.
-public struct InputLoop: Service {
-    public let configuration: BridgeConfiguration
-    public let groupId: String
-    public let topics: [String]
-    public let maxWait: Duration
-    public let exitWhenIdle: Bool
-    public let logger: Logger
+package struct InputLoop: Service {
+    package let configuration: BridgeConfiguration
+    package let groupId: String
+    package let topics: [String]
+    package let maxWait: Duration
+    package let exitWhenIdle: Bool
+    package let logger: Logger
     private let makeProcessor: @Sendable () async throws -> any BatchProcessor
 
     /// `topics` default to the configuration's input topics, `maxWait` (how long a poll waits
     /// for records) to `BRIDGE_BATCH_WAIT_MS`.
-    public init(configuration: BridgeConfiguration, groupId: String, topics: [String]? = nil, maxWait: Duration? = nil,
+    package init(configuration: BridgeConfiguration, groupId: String, topics: [String]? = nil, maxWait: Duration? = nil,
                 exitWhenIdle: Bool, logger: Logger, makeProcessor: @escaping @Sendable () async throws -> any BatchProcessor) {
         self.configuration = configuration
         self.groupId = groupId
@@ -86,13 +86,13 @@ public struct InputLoop: Service {
     }
 
     /// A loop over a processor made by the caller (tests wrap one to observe it).
-    public init(configuration: BridgeConfiguration, groupId: String, processor: any BatchProcessor,
+    package init(configuration: BridgeConfiguration, groupId: String, processor: any BatchProcessor,
                 exitWhenIdle: Bool, logger: Logger) {
         self.init(configuration: configuration, groupId: groupId, exitWhenIdle: exitWhenIdle, logger: logger,
                   makeProcessor: { processor })
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let processor = try await makeProcessor()
         do {
             try await consume(with: processor)

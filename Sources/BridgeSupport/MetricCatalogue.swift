@@ -9,27 +9,27 @@
 ///
 /// Names follow Prometheus' conventions, which promtool checks: snake_case, base units as the
 /// last word before `_total` (`_seconds`, `_records`), `_total` on counters and nowhere else.
-public enum MetricCatalogue {
-    public enum Kind: String, Sendable {
+package enum MetricCatalogue {
+    package enum Kind: String, Sendable {
         case counter, gauge, histogram
     }
 
     /// Histogram bucket bounds, in the unit the metric is recorded in.
-    public enum Buckets: Sendable {
+    package enum Buckets: Sendable {
         /// For `Metrics.Timer` (durations).
         case durations([Duration])
         /// For aggregating `Recorder`s (plain numbers).
         case values([Double])
     }
 
-    public struct Entry: Sendable {
-        public var kind: Kind
-        public var help: String
+    package struct Entry: Sendable {
+        package var kind: Kind
+        package var help: String
         /// What one unit of the value is ("seconds", "records", "percent"), a word of the name;
         /// nil for a count of the thing the name says, for ratios and for 0/1 states.
-        public var unit: String?
+        package var unit: String?
         /// nil: the exporter's defaults (5 ms to 10 s, or 5 to 10,000).
-        public var buckets: Buckets?
+        package var buckets: Buckets?
 
         static func counter(_ help: String, unit: String? = nil) -> Entry { Entry(kind: .counter, help: help, unit: unit) }
         static func gauge(_ help: String, unit: String? = nil) -> Entry { Entry(kind: .gauge, help: help, unit: unit) }
@@ -38,7 +38,7 @@ public enum MetricCatalogue {
         }
     }
 
-    public static func entry(_ name: String) -> Entry? { entries[name] }
+    package static func entry(_ name: String) -> Entry? { entries[name] }
 
     // Batches run up to BRIDGE_BATCH_SIZE (20,000 by default, at most 1,000,000) records.
     private static let recordCounts: Buckets = .values([1, 10, 100, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100_000, 1_000_000])
@@ -54,7 +54,7 @@ public enum MetricCatalogue {
                                                              .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30), .seconds(60),
                                                              .seconds(120), .seconds(300), .seconds(600)])
 
-    public static let entries: [String: Entry] = [
+    package static let entries: [String: Entry] = [
         // Every path's input loop (BridgeSupport/InputLoop.swift).
         "bridge_records_consumed_total": .counter("Input records a path consumed and applied (label path).", unit: "records"),
         "bridge_batches_total": .counter("Batches a path applied and committed (label path)."),

@@ -17,46 +17,46 @@ import KafkaClient
 ///
 /// Process-wide on purpose, like the metrics registry: the paths and the HTTP server are
 /// separate services of one `bridge run`, and neither should need the other to be built first.
-public final class PathActivity: @unchecked Sendable {
-    public static let shared = PathActivity()
+package final class PathActivity: @unchecked Sendable {
+    package static let shared = PathActivity()
 
-    public struct Snapshot: Sendable {
-        public var path: String
-        public var startedAt: Date
-        public var lastBatchAt: Date?
-        public var records: Int
-        public var batches: Int
-        public var lastError: String?
-        public var lastErrorAt: Date?
+    package struct Snapshot: Sendable {
+        package var path: String
+        package var startedAt: Date
+        package var lastBatchAt: Date?
+        package var records: Int
+        package var batches: Int
+        package var lastError: String?
+        package var lastErrorAt: Date?
         /// What it promised to report beyond batches and errors.
-        public var reports: Reports
+        package var reports: Reports
         /// The last time it reported anything at all (`startedAt` at first).
-        public var lastSignOfLifeAt: Date
+        package var lastSignOfLifeAt: Date
         /// Partitions its consumer group assigned it (0 is a valid answer when the group has
         /// more members than partitions); nil before the first assignment and after a revoke.
-        public var assignedPartitions: Int?
+        package var assignedPartitions: Int?
         /// When its loop ended (it reports nothing after that).
-        public var stoppedAt: Date?
+        package var stoppedAt: Date?
     }
 
     /// Reports a component promises when it starts.
-    public struct Reports: OptionSet, Sendable {
-        public let rawValue: Int
-        public init(rawValue: Int) { self.rawValue = rawValue }
+    package struct Reports: OptionSet, Sendable {
+        package let rawValue: Int
+        package init(rawValue: Int) { self.rawValue = rawValue }
         /// `polled` every time round its loop, so that a long silence means it hangs (/livez).
         /// Not for a component that sleeps between steps, like the comparator.
-        public static let polls = Reports(rawValue: 1)
+        package static let polls = Reports(rawValue: 1)
         /// `assigned` and `revoked` from its consumer's rebalance callback (/readyz).
-        public static let assignments = Reports(rawValue: 2)
+        package static let assignments = Reports(rawValue: 2)
     }
 
     private let lock = NSLock()
     private var paths: [String: Snapshot] = [:]
 
     /// `shared` is the process's; a separate one is for tests of the rules that read it.
-    public init() {}
+    package init() {}
 
-    public func started(_ path: String, reporting reports: Reports = []) {
+    package func started(_ path: String, reporting reports: Reports = []) {
         let now = Date()
         lock.withLock {
             paths[path] = Snapshot(path: path, startedAt: now, records: 0, batches: 0, reports: reports, lastSignOfLifeAt: now)
@@ -64,28 +64,28 @@ public final class PathActivity: @unchecked Sendable {
     }
 
     /// The loop came round (asked for more input), whether or not there was any.
-    public func polled(_ path: String) {
+    package func polled(_ path: String) {
         update(path) { _ in }
     }
 
-    public func assigned(_ path: String, partitions: Int) {
+    package func assigned(_ path: String, partitions: Int) {
         update(path) { $0.assignedPartitions = partitions }
     }
 
-    public func revoked(_ path: String) {
+    package func revoked(_ path: String) {
         update(path) { $0.assignedPartitions = nil }
     }
 
-    public func stopped(_ path: String) {
+    package func stopped(_ path: String) {
         update(path) { $0.stoppedAt = $0.lastSignOfLifeAt }
     }
 
     /// `assigned` or `revoked`, from a consumer's rebalance callback.
-    public func rebalanced(_ path: String, _ event: RebalanceEvent) {
+    package func rebalanced(_ path: String, _ event: RebalanceEvent) {
         if event.kind == .assigned { assigned(path, partitions: event.partitions.count) } else { revoked(path) }
     }
 
-    public func applied(_ path: String, records: Int) {
+    package func applied(_ path: String, records: Int) {
         update(path) {
             $0.lastBatchAt = $0.lastSignOfLifeAt
             $0.records += records
@@ -93,16 +93,16 @@ public final class PathActivity: @unchecked Sendable {
         }
     }
 
-    public func failed(_ path: String, _ error: any Error) {
+    package func failed(_ path: String, _ error: any Error) {
         update(path) {
             $0.lastError = "\(error)"
             $0.lastErrorAt = $0.lastSignOfLifeAt
         }
     }
 
-    public var snapshots: [Snapshot] { lock.withLock { paths.values.sorted { $0.path < $1.path } } }
+    package var snapshots: [Snapshot] { lock.withLock { paths.values.sorted { $0.path < $1.path } } }
 
-    public func snapshot(of path: String) -> Snapshot? { lock.withLock { paths[path] } }
+    package func snapshot(of path: String) -> Snapshot? { lock.withLock { paths[path] } }
 
     /// Every report is a sign of life; components that never called `started` are ignored.
     private func update(_ path: String, _ change: (inout Snapshot) -> Void) {

@@ -12,36 +12,36 @@ import Foundation
 ///   thread pool run) and each consume loop has come round within the limit. Deliberately
 ///   blind to the services, so that an orchestrator using it to restart processes never
 ///   restarts one for an outage that restarting cannot fix.
-public struct ProbeRules: Sendable {
+package struct ProbeRules: Sendable {
     /// A path that applied nothing for this long while behind is stuck; an error younger than
     /// this, with no batch applied since, means it is failing.
-    public var stuckAfter: TimeInterval
+    package var stuckAfter: TimeInterval
     /// A consume loop silent for this long hangs (BRIDGE_LIVENESS_SECONDS).
-    public var livenessLimit: TimeInterval
+    package var livenessLimit: TimeInterval
 
-    public init(stuckAfter: TimeInterval = 60, livenessLimit: TimeInterval) {
+    package init(stuckAfter: TimeInterval = 60, livenessLimit: TimeInterval) {
         self.stuckAfter = stuckAfter
         self.livenessLimit = livenessLimit
     }
 
     /// The two paths; their lag can make them stuck.
-    public static let paths = ["legacy", "stream"]
+    package static let paths = ["legacy", "stream"]
 
     /// What each component needs to be ready.
-    public static let servicesNeeded: [String: [String]] = [
+    package static let servicesNeeded: [String: [String]] = [
         "legacy": ["postgresql", "kafka"],
         "stream": ["redis", "kafka"],
         "router": ["postgresql", "redis", "kafka"],
         "shadow": ["postgresql", "redis"],
     ]
 
-    public struct ServiceState: Sendable {
-        public var service: String
-        public var address: String
-        public var ok: Bool
-        public var detail: String
+    package struct ServiceState: Sendable {
+        package var service: String
+        package var address: String
+        package var ok: Bool
+        package var detail: String
 
-        public init(service: String, address: String, ok: Bool, detail: String) {
+        package init(service: String, address: String, ok: Bool, detail: String) {
             self.service = service
             self.address = address
             self.ok = ok
@@ -49,7 +49,7 @@ public struct ProbeRules: Sendable {
         }
     }
 
-    public func health(services: [ServiceState], lags: [String: Int64], activity: [PathActivity.Snapshot], now: Date) -> [String] {
+    package func health(services: [ServiceState], lags: [String: Int64], activity: [PathActivity.Snapshot], now: Date) -> [String] {
         var problems = services.filter { !$0.ok }.map { "\($0.service) at \($0.address): \($0.detail)" }
         for here in activity where Self.paths.contains(here.path) {
             problems += progressProblems(here, lag: lags[here.path] ?? 0, now: now)
@@ -58,10 +58,10 @@ public struct ProbeRules: Sendable {
     }
 
     /// Whether each component of this process is ready, and why not.
-    public struct Readiness: Sendable {
-        public var components: [String: Bool] = [:]
-        public var problems: [String] = []
-        public var ready: Bool { problems.isEmpty }
+    package struct Readiness: Sendable {
+        package var components: [String: Bool] = [:]
+        package var problems: [String] = []
+        package var ready: Bool { problems.isEmpty }
 
         mutating func add(_ problem: String, blocking names: [String]) {
             problems.append(problem)
@@ -70,7 +70,7 @@ public struct ProbeRules: Sendable {
     }
 
     /// `components`: what this process runs (`Components.names`).
-    public func readiness(components: [String], services: [ServiceState], lags: [String: Int64],
+    package func readiness(components: [String], services: [ServiceState], lags: [String: Int64],
                    activity: [PathActivity.Snapshot], now: Date) -> Readiness {
         var readiness = Readiness(components: Dictionary(uniqueKeysWithValues: components.map { ($0, true) }))
         for service in services where !service.ok {
@@ -96,7 +96,7 @@ public struct ProbeRules: Sendable {
         return readiness
     }
 
-    public func liveness(activity: [PathActivity.Snapshot], now: Date) -> [String] {
+    package func liveness(activity: [PathActivity.Snapshot], now: Date) -> [String] {
         activity.filter { $0.reports.contains(.polls) && $0.stoppedAt == nil }.compactMap { here in
             let silent = now.timeIntervalSince(here.lastSignOfLifeAt)
             guard silent > livenessLimit else { return nil }

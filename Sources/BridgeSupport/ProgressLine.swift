@@ -4,7 +4,7 @@ import Foundation
 /// log file, CI) a plain line at most every `every`, so that logs get a few lines rather than
 /// hundreds of carriage returns; there, a line that says the same as the last one waits
 /// `repeatAfter` (a path busy with one long batch reads the same for minutes).
-public final class ProgressLine: @unchecked Sendable {
+package final class ProgressLine: @unchecked Sendable {
     private let write: @Sendable (String) -> Void
     private let terminal: Bool
     private let every: Duration
@@ -14,7 +14,7 @@ public final class ProgressLine: @unchecked Sendable {
     private var pending = false
 
     /// `write` receives the exact text to output (with its own `\r` or `\n`).
-    public init(terminal: Bool, every: Duration = .seconds(5), repeatAfter: Duration = .seconds(30),
+    package init(terminal: Bool, every: Duration = .seconds(5), repeatAfter: Duration = .seconds(30),
                 write: @escaping @Sendable (String) -> Void) {
         self.terminal = terminal
         self.every = every
@@ -24,7 +24,7 @@ public final class ProgressLine: @unchecked Sendable {
 
     /// Standard output, terminal or not as the file descriptor says. Written with `print` and
     /// flushed, so that progress and the command's other (printed) lines keep their order.
-    public static func standardOutput(every: Duration = .seconds(5)) -> ProgressLine {
+    package static func standardOutput(every: Duration = .seconds(5)) -> ProgressLine {
         ProgressLine(terminal: isatty(STDOUT_FILENO) == 1, every: every) { text in
             print(text, terminator: "")
             fflush(nil)
@@ -32,12 +32,12 @@ public final class ProgressLine: @unchecked Sendable {
     }
 
     /// Standard error (unbuffered), terminal or not as the file descriptor says.
-    public static func standardError(every: Duration = .seconds(5)) -> ProgressLine {
+    package static func standardError(every: Duration = .seconds(5)) -> ProgressLine {
         ProgressLine(terminal: isatty(STDERR_FILENO) == 1, every: every) { FileHandle.standardError.write(Data($0.utf8)) }
     }
 
     /// Shows `text` now on a terminal; elsewhere only if `every` has passed since the last line.
-    public func update(_ text: String) {
+    package func update(_ text: String) {
         let output: String? = lock.withLock {
             if terminal {
                 pending = true
@@ -55,7 +55,7 @@ public final class ProgressLine: @unchecked Sendable {
     }
 
     /// A last line, always shown (on a terminal in place of the progress line).
-    public func final(_ text: String) {
+    package func final(_ text: String) {
         let prefix = lock.withLock { () -> String in
             defer { pending = false }
             return terminal ? "\r\u{1B}[2K" : ""
@@ -64,7 +64,7 @@ public final class ProgressLine: @unchecked Sendable {
     }
 
     /// Ends the line in place on a terminal, so that what follows starts on a line of its own.
-    public func finish() {
+    package func finish() {
         let end = lock.withLock { () -> Bool in
             defer { pending = false }
             return pending
@@ -76,7 +76,7 @@ public final class ProgressLine: @unchecked Sendable {
 /// What a long operation is doing, shown only once it has taken longer than `quietFor`: a
 /// quick one prints nothing, a slow one says which stage it is in and for how long, and ends
 /// with one line saying how long it took.
-public final class StageProgress: @unchecked Sendable {
+package final class StageProgress: @unchecked Sendable {
     private let label: String
     private let line: ProgressLine
     private let quietFor: Duration
@@ -84,7 +84,7 @@ public final class StageProgress: @unchecked Sendable {
     private let lock = NSLock()
     private var current = "starting"
 
-    public init(label: String, line: ProgressLine, quietFor: Duration = .seconds(2), refresh: Duration = .milliseconds(500)) {
+    package init(label: String, line: ProgressLine, quietFor: Duration = .seconds(2), refresh: Duration = .milliseconds(500)) {
         self.label = label
         self.line = line
         self.quietFor = quietFor
@@ -92,9 +92,9 @@ public final class StageProgress: @unchecked Sendable {
     }
 
     /// The operation moved on to `text` (called from any thread).
-    public func stage(_ text: String) { lock.withLock { current = text } }
+    package func stage(_ text: String) { lock.withLock { current = text } }
 
-    public func run<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
+    package func run<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
         let started = ContinuousClock.now
         let ticker = Task { [self] in
             try await Task.sleep(for: quietFor)

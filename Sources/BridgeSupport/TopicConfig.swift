@@ -4,26 +4,26 @@ import Foundation
 /// topic or for one of the contract's topics (`contact-summary:cleanup.policy=compact`, the
 /// topic named without the prefix). Topic names cannot contain `:` and setting names do not, so
 /// the first `:` before the `=` always separates the two.
-public struct TopicConfig: Sendable, Hashable, CustomStringConvertible {
+package struct TopicConfig: Sendable, Hashable, CustomStringConvertible {
     /// A contract topic name without the prefix; nil for every topic.
-    public var topic: String?
-    public var name: String
-    public var value: String
+    package var topic: String?
+    package var name: String
+    package var value: String
 
-    public init(topic: String? = nil, name: String, value: String) {
+    package init(topic: String? = nil, name: String, value: String) {
         self.topic = topic
         self.name = name
         self.value = value
     }
 
-    public struct Invalid: Error, CustomStringConvertible, Sendable {
-        public var source: String
-        public var reason: String
-        public var description: String { "\(source): \(reason)" }
+    package struct Invalid: Error, CustomStringConvertible, Sendable {
+        package var source: String
+        package var reason: String
+        package var description: String { "\(source): \(reason)" }
     }
 
     /// `[topic:]name=value`; `source` names the variable or flag in errors.
-    public init(parsing text: String, source: String) throws {
+    package init(parsing text: String, source: String) throws {
         let item = text.trimmingCharacters(in: .whitespaces)
         guard let equals = item.firstIndex(of: "=") else {
             throw Invalid(source: source, reason: "\"\(item)\" is not [topic:]name=value")
@@ -44,7 +44,7 @@ public struct TopicConfig: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Items separated by commas or newlines (a value cannot contain a comma).
-    public static func parseList(_ text: String, variable: String) throws -> [TopicConfig] {
+    package static func parseList(_ text: String, variable: String) throws -> [TopicConfig] {
         try text.split(whereSeparator: { $0 == "," || $0.isNewline })
             .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
             .map { try TopicConfig(parsing: String($0), source: "configuration \(variable)") }
@@ -52,12 +52,12 @@ public struct TopicConfig: Sendable, Hashable, CustomStringConvertible {
 
     /// The settings of one contract topic (named without the prefix): the ones for every topic,
     /// overridden by the ones for that topic; for the same setting the later entry wins.
-    public static func effective(_ configs: [TopicConfig], forTopic contractName: String) -> [String: String] {
+    package static func effective(_ configs: [TopicConfig], forTopic contractName: String) -> [String: String] {
         var result: [String: String] = [:]
         for config in configs where config.topic == nil { result[config.name] = config.value }
         for config in configs where config.topic == contractName { result[config.name] = config.value }
         return result
     }
 
-    public var description: String { (topic.map { "\($0):" } ?? "") + "\(name)=\(value)" }
+    package var description: String { (topic.map { "\($0):" } ?? "") + "\(name)=\(value)" }
 }

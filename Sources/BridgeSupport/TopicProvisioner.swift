@@ -2,14 +2,14 @@ import KafkaClient
 
 /// Creates the contract's topics as configured (partitions, replication factor, topic
 /// settings) and checks existing ones against that: what `bridge topics` and `bridge demo` do.
-public struct TopicProvisioner: Sendable {
-    public let admin: KafkaAdmin
-    public let topics: TopicNames
-    public let partitions: Int
-    public let replicationFactor: Int
-    public let configs: [TopicConfig]
+package struct TopicProvisioner: Sendable {
+    package let admin: KafkaAdmin
+    package let topics: TopicNames
+    package let partitions: Int
+    package let replicationFactor: Int
+    package let configs: [TopicConfig]
 
-    public init(admin: KafkaAdmin, configuration: BridgeConfiguration) {
+    package init(admin: KafkaAdmin, configuration: BridgeConfiguration) {
         self.admin = admin
         topics = configuration.topics
         partitions = configuration.partitions
@@ -18,40 +18,40 @@ public struct TopicProvisioner: Sendable {
     }
 
     /// One contract topic as the broker has it.
-    public struct Topic: Sendable {
+    package struct Topic: Sendable {
         /// The name with the prefix.
-        public var name: String
-        public var created: Bool
-        public var partitions: Int
-        public var replicationFactor: Int
+        package var name: String
+        package var created: Bool
+        package var partitions: Int
+        package var replicationFactor: Int
     }
 
     /// What `--check` found for one topic: nothing (it is as asked), or each difference.
-    public struct Finding: Sendable {
-        public var name: String
-        public var missing: Bool
-        public var differences: [String]
-        public var ok: Bool { !missing && differences.isEmpty }
+    package struct Finding: Sendable {
+        package var name: String
+        package var missing: Bool
+        package var differences: [String]
+        package var ok: Bool { !missing && differences.isEmpty }
     }
 
     /// The two inputs are partitioned by contact_id and joined per partition, so they must
     /// have the same number of partitions.
-    public struct NotCoPartitioned: Error, CustomStringConvertible, Sendable {
-        public var counts: [(topic: String, partitions: Int)]
-        public var description: String {
+    package struct NotCoPartitioned: Error, CustomStringConvertible, Sendable {
+        package var counts: [(topic: String, partitions: Int)]
+        package var description: String {
             "the input topics must have the same number of partitions (both are partitioned by contact_id): "
                 + counts.map { "\($0.topic) has \($0.partitions)" }.joined(separator: ", ")
         }
     }
 
     /// The settings asked for a topic named with the prefix.
-    public func settings(of name: String) -> [String: String] {
+    package func settings(of name: String) -> [String: String] {
         TopicConfig.effective(configs, forTopic: String(name.dropFirst(topics.prefix.count)))
     }
 
     /// Creates the missing topics; existing ones are left as they are. Then checks that the
     /// inputs are co-partitioned (throws `NotCoPartitioned`), which holds whoever created them.
-    public func create() async throws -> [Topic] {
+    package func create() async throws -> [Topic] {
         let names = topics.all
         let created = try await admin.createTopics(names, partitions: partitions, replicationFactor: replicationFactor,
                                                    configs: Dictionary(uniqueKeysWithValues: names.map { ($0, settings(of: $0)) }))
@@ -61,17 +61,17 @@ public struct TopicProvisioner: Sendable {
                                  replicationFactor: info.replicas[$0] ?? 0) }
     }
 
-    public struct Check: Sendable {
-        public var findings: [Finding]
+    package struct Check: Sendable {
+        package var findings: [Finding]
         /// Set when the inputs' partition counts differ.
-        public var notCoPartitioned: NotCoPartitioned?
-        public var ok: Bool { notCoPartitioned == nil && findings.allSatisfy(\.ok) }
+        package var notCoPartitioned: NotCoPartitioned?
+        package var ok: Bool { notCoPartitioned == nil && findings.allSatisfy(\.ok) }
     }
 
     /// Each topic against what was asked: partitions, replication factor, and the settings
     /// asked for it (settings not asked for are the broker's business); and the inputs'
     /// co-partitioning.
-    public func check() async throws -> Check {
+    package func check() async throws -> Check {
         let info = try await admin.metadata()
         let existing = topics.all.filter { info.topics[$0] != nil }
         let described = try await admin.topicConfigs(existing)

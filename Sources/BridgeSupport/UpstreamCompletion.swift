@@ -4,18 +4,18 @@ import ServiceLifecycle
 /// Tells a component that follows the paths (the serving router, the shadow comparator) running
 /// with --exit-when-idle in the same process when the paths have finished. Only then is its own
 /// "done" final: before, a path in the middle of a long batch has simply not published yet.
-public final class UpstreamCompletion: Sendable {
+package final class UpstreamCompletion: Sendable {
     private let remaining: LockedCount
 
-    public init() { remaining = LockedCount() }
+    package init() { remaining = LockedCount() }
 
     /// Wraps a path's service so that its return (or failure) counts as finished.
-    public func track(_ service: any Service) -> any Service {
+    package func track(_ service: any Service) -> any Service {
         remaining.add(1)
         return Tracked(inner: service, completion: self)
     }
 
-    public var allFinished: Bool { remaining.value == 0 }
+    package var allFinished: Bool { remaining.value == 0 }
 
     fileprivate func finished() { remaining.add(-1) }
 

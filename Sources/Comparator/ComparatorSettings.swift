@@ -1,26 +1,26 @@
 import Foundation
 
 /// How a comparison round behaves, from BRIDGE_COMPARE_* variables (flags may override).
-public struct ComparatorSettings: Sendable {
+package struct ComparatorSettings: Sendable {
     /// Lag is reported as `stale` only once the lagging path has not reached, for this long,
     /// what the leading path had applied.
-    public var graceSeconds: Double
+    package var graceSeconds: Double
     /// At most this many discrepancies of each group (mismatches and missing keys; stale keys)
     /// are listed and stored per round; all of them are counted.
-    public var sampleLimit: Int
-    public var rules: ComparisonRules
+    package var sampleLimit: Int
+    package var rules: ComparisonRules
     /// Every this many rounds, `bridge run --shadow` verifies the stream's maintained digest sums
     /// by recomputing them from its stored rows (slower: every row is read), so a row changed
     /// behind the stream engine's back is still found. 0 never verifies.
-    public var verifyEvery: Int
+    package var verifyEvery: Int
     /// At most this many of a round's listed mismatches are judged against the log (each
     /// partition they need read once); the rest are `unjudged`. 0 judges none.
-    public var judgeLimit: Int
+    package var judgeLimit: Int
     /// A judgement that would read more input records than this is `undetermined` (also the
     /// default of `bridge explain --max-records`).
-    public var judgeMaxRecords: Int
+    package var judgeMaxRecords: Int
 
-    public init(graceSeconds: Double = 60, sampleLimit: Int = 100, rules: ComparisonRules = ComparisonRules(), verifyEvery: Int = 10,
+    package init(graceSeconds: Double = 60, sampleLimit: Int = 100, rules: ComparisonRules = ComparisonRules(), verifyEvery: Int = 10,
                 judgeLimit: Int = 20, judgeMaxRecords: Int = 1_000_000) {
         self.graceSeconds = graceSeconds
         self.sampleLimit = sampleLimit
@@ -30,7 +30,7 @@ public struct ComparatorSettings: Sendable {
         self.judgeMaxRecords = judgeMaxRecords
     }
 
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ComparatorSettings {
+    package static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ComparatorSettings {
         func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
         var settings = ComparatorSettings()
         if let text = value("BRIDGE_COMPARE_GRACE_SECONDS") {

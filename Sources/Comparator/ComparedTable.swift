@@ -1,5 +1,5 @@
 /// The two aggregate tables the comparator checks, named as in the contract.
-public enum ComparedTable: String, Sendable, CaseIterable, Hashable {
+package enum ComparedTable: String, Sendable, CaseIterable, Hashable {
     case contactSummary = "contact_summary"
     case campusDaily = "campus_daily"
 }

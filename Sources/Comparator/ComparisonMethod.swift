@@ -1,6 +1,6 @@
 /// How a round read the stores: by checksummed key ranges when both paths are at one cut,
 /// otherwise every row (and why), so an operator can tell a cheap round from an expensive one.
-public enum ComparisonMethod: Sendable, Equatable {
+package enum ComparisonMethod: Sendable, Equatable {
     /// Bucket sums compared everywhere; rows read only in `bucketsRead` of `buckets` buckets.
     /// The stream's sums are the ones its commits maintain, or, in a verifying round, sums
     /// recomputed from its stored rows (`verification`).
@@ -8,14 +8,14 @@ public enum ComparisonMethod: Sendable, Equatable {
     /// Every row of both stores read and compared key by key.
     case full(reason: String)
 
-    public var name: String {
+    package var name: String {
         switch self {
         case .checksums: "checksums"
         case .full: "full"
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .checksums(buckets, read, nil):
             "checksums (rows read in \(read) of \(buckets) buckets)"
@@ -28,10 +28,10 @@ public enum ComparisonMethod: Sendable, Equatable {
 }
 
 /// What a verifying round found when it recomputed the stream's bucket sums from its rows.
-public struct SumVerification: Sendable, Equatable {
+package struct SumVerification: Sendable, Equatable {
     /// Buckets whose recomputed sum differs from the sum the stream's commits maintained: rows
     /// changed behind the stream engine's back (a manual write, a partial restore).
-    public var driftedBuckets: Int
+    package var driftedBuckets: Int
 
-    public init(driftedBuckets: Int) { self.driftedBuckets = driftedBuckets }
+    package init(driftedBuckets: Int) { self.driftedBuckets = driftedBuckets }
 }

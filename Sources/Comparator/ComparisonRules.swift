@@ -3,24 +3,24 @@ import Foundation
 /// Per-field exceptions an operator configures: fields not compared at all, and absolute
 /// tolerances on integer fields. A name applies to every table having that field, or to one
 /// table when written `table.field`.
-public struct ComparisonRules: Sendable, Hashable {
-    public var ignored: Set<String>
-    public var tolerance: [String: Int64]
+package struct ComparisonRules: Sendable, Hashable {
+    package var ignored: Set<String>
+    package var tolerance: [String: Int64]
 
-    public init(ignored: Set<String> = [], tolerance: [String: Int64] = [:]) {
+    package init(ignored: Set<String> = [], tolerance: [String: Int64] = [:]) {
         self.ignored = ignored
         self.tolerance = tolerance
     }
 
-    public struct Invalid: Error, CustomStringConvertible, Sendable {
-        public var variable: String
-        public var reason: String
-        public var description: String { "configuration \(variable): \(reason)" }
+    package struct Invalid: Error, CustomStringConvertible, Sendable {
+        package var variable: String
+        package var reason: String
+        package var description: String { "configuration \(variable): \(reason)" }
     }
 
     /// Parses BRIDGE_COMPARE_IGNORE ("field,field") and BRIDGE_COMPARE_TOLERANCE
     /// ("field=N,table.field=N").
-    public static func parse(ignore: String?, tolerance: String?) throws -> ComparisonRules {
+    package static func parse(ignore: String?, tolerance: String?) throws -> ComparisonRules {
         var rules = ComparisonRules()
         for item in (ignore ?? "").split(separator: ",") {
             let name = item.trimmingCharacters(in: .whitespaces)
@@ -40,7 +40,7 @@ public struct ComparisonRules: Sendable, Hashable {
 
     /// The fields of two rows of `table` that differ under these rules. Both field lists are in
     /// the table's column order (`fieldValues`).
-    public func differences(_ table: ComparedTable, legacy: [(name: String, json: String)],
+    package func differences(_ table: ComparedTable, legacy: [(name: String, json: String)],
                             stream: [(name: String, json: String)]) -> [FieldDifference] {
         var out: [FieldDifference] = []
         for (l, s) in zip(legacy, stream) where !Self.sameBytes(l.json, s.json) {
@@ -67,8 +67,8 @@ public struct ComparisonRules: Sendable, Hashable {
     }
 
     /// "a,b" and "x=1,y=2" for reports.
-    public var ignoredList: [String] { ignored.sorted() }
-    public var toleranceList: [(field: String, tolerance: Int64)] {
+    package var ignoredList: [String] { ignored.sorted() }
+    package var toleranceList: [(field: String, tolerance: Int64)] {
         tolerance.sorted { $0.key < $1.key }.map { (field: $0.key, tolerance: $0.value) }
     }
 }

@@ -2,27 +2,27 @@ import KafkaClient
 
 /// One key that does not agree (or could not be compared in time). For a missing key the row
 /// present on the other side is kept whole (canonical JSON object), for the reports.
-public struct Discrepancy: Sendable, Hashable {
-    public var table: ComparedTable
+package struct Discrepancy: Sendable, Hashable {
+    package var table: ComparedTable
     /// contact_id, or "campus_id|YYYY-MM-DD".
-    public var key: String
-    public var kind: DiscrepancyKind
+    package var key: String
+    package var kind: DiscrepancyKind
     /// The differing fields of a value mismatch; empty for the other kinds.
-    public var fields: [FieldDifference]
-    public var legacyRow: String?
-    public var streamRow: String?
+    package var fields: [FieldDifference]
+    package var legacyRow: String?
+    package var streamRow: String?
     /// Which path is wrong, judged against the fold of the key's input records (`unjudged`
     /// unless the round judged it: stale keys, and mismatches past the round's judging limit).
-    public var verdict: Verdict = .unjudged
+    package var verdict: Verdict = .unjudged
     /// Why, in one sentence (the explain summary); nil when not judged.
-    public var explanation: String?
+    package var explanation: String?
     /// The row the input records give (canonical JSON), when judged and the fold gives one.
-    public var reference: String?
+    package var reference: String?
     /// The input partitions holding the key's records, as the stores know them (every
     /// message-events partition for a campus-day; empty when no store knows any).
     var inputPartitions: [TopicPartition] = []
 
-    public init(table: ComparedTable, key: String, kind: DiscrepancyKind, fields: [FieldDifference] = [],
+    package init(table: ComparedTable, key: String, kind: DiscrepancyKind, fields: [FieldDifference] = [],
                 legacyRow: String? = nil, streamRow: String? = nil) {
         self.table = table
         self.key = key

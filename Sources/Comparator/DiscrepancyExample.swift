@@ -1,10 +1,10 @@
 /// A discrepancy a stored round listed, as the status page shows it: the key, what differed
 /// and which path the round judged wrong, and why.
-public struct DiscrepancyExample: Sendable, Hashable, Codable {
-    public var roundId: Int64
-    public var table: String
-    public var key: String
-    public var kind: String
-    public var verdict: String
-    public var explanation: String?
+package struct DiscrepancyExample: Sendable, Hashable, Codable {
+    package var roundId: Int64
+    package var table: String
+    package var key: String
+    package var kind: String
+    package var verdict: String
+    package var explanation: String?
 }

@@ -1,5 +1,5 @@
 /// The contract's discrepancy kinds (section 5).
-public enum DiscrepancyKind: String, Sendable, CaseIterable, Hashable {
+package enum DiscrepancyKind: String, Sendable, CaseIterable, Hashable {
     /// Both stores have the key at a consistent cut and at least one field differs.
     case valueMismatch = "value_mismatch"
     case missingInStream = "missing_in_stream"
@@ -8,5 +8,5 @@ public enum DiscrepancyKind: String, Sendable, CaseIterable, Hashable {
     case stale
 
     /// Stale keys were not compared, so they do not count towards the mismatch rate.
-    public var isMismatch: Bool { self != .stale }
+    package var isMismatch: Bool { self != .stale }
 }

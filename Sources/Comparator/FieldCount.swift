@@ -1,10 +1,10 @@
 /// How often a field differed in the stored samples of recent rounds.
-public struct FieldCount: Sendable, Hashable {
-    public var table: String
-    public var field: String
-    public var count: Int64
+package struct FieldCount: Sendable, Hashable {
+    package var table: String
+    package var field: String
+    package var count: Int64
 
-    public init(table: String, field: String, count: Int64) {
+    package init(table: String, field: String, count: Int64) {
         self.table = table
         self.field = field
         self.count = count

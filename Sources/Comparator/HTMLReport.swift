@@ -4,9 +4,9 @@ import Foundation
 /// The round as one self-contained HTML page for people: no scripts, styles inline, charts as
 /// inline SVG, every value escaped. Shows the verdict, the history of mismatch rate and lag,
 /// the fields that differ most, and examples with both values side by side.
-public enum HTMLReport {
+package enum HTMLReport {
     /// `history`: recent rounds and `moves`: the rollout's recent moves, oldest first.
-    public static func render(_ round: ComparisonRound, history: [RoundSummary], fields: [FieldCount], moves: [RolloutMove] = []) -> String {
+    package static func render(_ round: ComparisonRound, history: [RoundSummary], fields: [FieldCount], moves: [RolloutMove] = []) -> String {
         let o = round.outcome
         let e = HTMLText.escape
         let verdict = round.clean ? (round.consistent ? "clean" : "nothing compared") : "\(o.totalDiscrepancies) \(o.totalDiscrepancies == 1 ? "discrepancy" : "discrepancies")"

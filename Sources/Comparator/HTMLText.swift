@@ -1,7 +1,7 @@
 /// Escaping for text and attribute values in the HTML pages (report, status page): every value shown there comes
 /// from data (contact ids, names), so all of it goes through here.
-public enum HTMLText {
-    public static func escape(_ s: String) -> String {
+package enum HTMLText {
+    package static func escape(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for c in s.unicodeScalars {

@@ -3,8 +3,8 @@ import BridgeModel
 /// The round as one JSON object (contract section 5): `consistent`, `compared`,
 /// `mismatch_rate` and `discrepancies` as the contract fixes them, plus the round id, timings,
 /// lag per path and partition, skipped rows, counts per kind and the rules in force.
-public enum JSONReport {
-    public static func render(_ round: ComparisonRound) -> String {
+package enum JSONReport {
+    package static func render(_ round: ComparisonRound) -> String {
         let o = round.outcome
         func perTable(_ values: [ComparedTable: Int]) -> String {
             object(ComparedTable.allCases.map { ($0.rawValue, String(values[$0] ?? 0)) })

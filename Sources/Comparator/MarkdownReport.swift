@@ -2,8 +2,8 @@ import Foundation
 
 /// The round as Markdown for a pull request or a ticket: the verdict, counts, lag, and the
 /// listed discrepancies with both values.
-public enum MarkdownReport {
-    public static func render(_ round: ComparisonRound) -> String {
+package enum MarkdownReport {
+    package static func render(_ round: ComparisonRound) -> String {
         let o = round.outcome
         var m = "## Shadow comparison round \(round.id)\n\n"
         m += round.clean && round.consistent ? "**Clean**: both paths agree on every row compared.\n\n"

@@ -1,18 +1,18 @@
 import KafkaClient
 
 /// One input partition as both paths have applied it at the moment of the round.
-public struct PartitionState: Sendable, Hashable {
-    public var partition: TopicPartition
+package struct PartitionState: Sendable, Hashable {
+    package var partition: TopicPartition
     /// Next offset to consume, per path (0 when the path has no record of the partition).
-    public var legacy: Int64
-    public var stream: Int64
+    package var legacy: Int64
+    package var stream: Int64
     /// The stream path's offset did not move while its state was read, so the rows read
     /// reflect exactly `stream` (the legacy side is read in one snapshot and always is).
-    public var streamSettled: Bool
+    package var streamSettled: Bool
     /// The lagging path has not caught up, for the grace period, to what the leading one had.
-    public var stale: Bool
+    package var stale: Bool
 
-    public init(partition: TopicPartition, legacy: Int64, stream: Int64, streamSettled: Bool, stale: Bool = false) {
+    package init(partition: TopicPartition, legacy: Int64, stream: Int64, streamSettled: Bool, stale: Bool = false) {
         self.partition = partition
         self.legacy = legacy
         self.stream = stream
@@ -21,8 +21,8 @@ public struct PartitionState: Sendable, Hashable {
     }
 
     /// Both paths reflect the same prefix of this partition.
-    public var atCut: Bool { legacy == stream && streamSettled }
+    package var atCut: Bool { legacy == stream && streamSettled }
     /// Offsets the legacy path is behind the stream path (0 when not behind).
-    public var legacyBehind: Int64 { max(0, stream - legacy) }
-    public var streamBehind: Int64 { max(0, legacy - stream) }
+    package var legacyBehind: Int64 { max(0, stream - legacy) }
+    package var streamBehind: Int64 { max(0, legacy - stream) }
 }

@@ -2,12 +2,12 @@ import Foundation
 import PostgresClient
 
 /// The three forms of a round's report, and writing them where people find them.
-public enum ReportFormat: String, Sendable, CaseIterable {
+package enum ReportFormat: String, Sendable, CaseIterable {
     case json, md, html
 
     /// Renders the round; the HTML page also charts the recent rounds and the rollout's moves
     /// stored in PostgreSQL.
-    public func render(_ round: ComparisonRound, postgres: PostgresClient) async throws -> String {
+    package func render(_ round: ComparisonRound, postgres: PostgresClient) async throws -> String {
         switch self {
         case .json: return JSONReport.render(round) + "\n"
         case .md: return MarkdownReport.render(round)
@@ -19,7 +19,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     }
 
     /// Writes `report-<id>.<ext>` into `directory` (and `latest.html` for HTML); returns the paths.
-    public func write(_ text: String, round: ComparisonRound, into directory: URL) throws -> [URL] {
+    package func write(_ text: String, round: ComparisonRound, into directory: URL) throws -> [URL] {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent("report-\(round.id).\(rawValue)")
         try Data(text.utf8).write(to: file, options: .atomic)

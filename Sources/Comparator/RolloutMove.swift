@@ -4,20 +4,20 @@ import PostgresClient
 /// A change of the rollout's phase or percentage, as the reports chart it. Read from
 /// `bridge.rollout_history` directly: the comparator does not depend on the rollout (just as the
 /// rollout gate reads `bridge.comparison_rounds`).
-public struct RolloutMove: Sendable, Hashable, Codable {
-    public var id: Int64
-    public var at: Timestamp
-    public var action: String
-    public var fromPhase: String
-    public var fromPercent: Int
-    public var toPhase: String
-    public var toPercent: Int
+package struct RolloutMove: Sendable, Hashable, Codable {
+    package var id: Int64
+    package var at: Timestamp
+    package var action: String
+    package var fromPhase: String
+    package var fromPercent: Int
+    package var toPhase: String
+    package var toPercent: Int
     /// Made by the rollout plan by itself (else by an operator).
-    public var automatic: Bool
-    public var `operator`: String
-    public var reason: String?
+    package var automatic: Bool
+    package var `operator`: String
+    package var reason: String?
 
-    public init(id: Int64, at: Timestamp, action: String, fromPhase: String, fromPercent: Int, toPhase: String, toPercent: Int,
+    package init(id: Int64, at: Timestamp, action: String, fromPhase: String, fromPercent: Int, toPhase: String, toPercent: Int,
                 automatic: Bool, operator: String, reason: String?) {
         self.id = id
         self.at = at
@@ -32,11 +32,11 @@ public struct RolloutMove: Sendable, Hashable, Codable {
     }
 
     /// "canary 10%", "shadow", "cutover".
-    public var to: String { toPhase == "canary" ? "canary \(toPercent)%" : toPhase }
-    public var from: String { fromPhase == "canary" ? "canary \(fromPercent)%" : fromPhase }
+    package var to: String { toPhase == "canary" ? "canary \(toPercent)%" : toPhase }
+    package var from: String { fromPhase == "canary" ? "canary \(fromPercent)%" : fromPhase }
 
     /// The newest moves (set, advance, rollback; not plan or pause entries), oldest first.
-    public static func recent(postgres: PostgresClient, limit: Int = 50) async throws -> [RolloutMove] {
+    package static func recent(postgres: PostgresClient, limit: Int = 50) async throws -> [RolloutMove] {
         try await postgres.withConnection { conn in
             try conn.query("""
                 SELECT id, (extract(epoch from at) * 1000)::bigint, action, coalesce(from_phase, ''), coalesce(from_percent, 0),

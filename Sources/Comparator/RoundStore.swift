@@ -4,16 +4,16 @@ import PostgresClient
 /// Persists comparison rounds (bridge.comparison_rounds, bridge.comparison_discrepancies) so
 /// trends survive restarts and the rollout gate can read them; and reads the recent history
 /// back for reports.
-public struct RoundStore: Sendable {
-    public let postgres: PostgresClient
+package struct RoundStore: Sendable {
+    package let postgres: PostgresClient
 
-    public init(postgres: PostgresClient) {
+    package init(postgres: PostgresClient) {
         self.postgres = postgres
     }
 
     /// Stores the round and its discrepancy samples in one transaction and returns the round
     /// with its id; the stored report (jsonb) carries that id too.
-    public func save(_ round: ComparisonRound) async throws -> ComparisonRound {
+    package func save(_ round: ComparisonRound) async throws -> ComparisonRound {
         let o = round.outcome
         let insertRound: PostgresQuery = """
             INSERT INTO bridge.comparison_rounds (started_at, finished_at, consistent, compared_contacts,
@@ -44,7 +44,7 @@ public struct RoundStore: Sendable {
     }
 
     /// The most recent rounds, oldest first.
-    public func recent(limit: Int = 50) async throws -> [RoundSummary] {
+    package func recent(limit: Int = 50) async throws -> [RoundSummary] {
         try await postgres.withConnection { conn in
             try conn.query("""
                 SELECT id, (extract(epoch from finished_at) * 1000)::bigint, coalesce(consistent, false),
@@ -59,7 +59,7 @@ public struct RoundStore: Sendable {
     }
 
     /// The fields that differed most often in the value mismatches of the last `rounds` rounds.
-    public func mostDifferingFields(rounds: Int = 50, limit: Int = 10) async throws -> [FieldCount] {
+    package func mostDifferingFields(rounds: Int = 50, limit: Int = 10) async throws -> [FieldCount] {
         try await postgres.withConnection { conn in
             try conn.query("""
                 SELECT table_name, field, count(*)
@@ -77,7 +77,7 @@ public struct RoundStore: Sendable {
 
     /// The discrepancies listed by the newest round, with their verdicts (empty when it found
     /// none), for the status page.
-    public func newestDiscrepancies(limit: Int = 10) async throws -> [DiscrepancyExample] {
+    package func newestDiscrepancies(limit: Int = 10) async throws -> [DiscrepancyExample] {
         try await postgres.withConnection { conn in
             try conn.query("""
                 SELECT r.id, e.d->>'table', e.d->>'key', e.d->>'kind', coalesce(e.d->>'verdict', 'unjudged'), e.d->>'explanation'

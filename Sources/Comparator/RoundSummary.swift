@@ -1,16 +1,16 @@
 import BridgeModel
 
 /// A stored round as the history charts need it (bridge.comparison_rounds columns).
-public struct RoundSummary: Sendable {
-    public var id: Int64
-    public var finishedAt: Timestamp?
-    public var consistent: Bool
-    public var discrepancies: Int64
-    public var mismatchRate: Double
-    public var legacyLag: Int64
-    public var streamLag: Int64
+package struct RoundSummary: Sendable {
+    package var id: Int64
+    package var finishedAt: Timestamp?
+    package var consistent: Bool
+    package var discrepancies: Int64
+    package var mismatchRate: Double
+    package var legacyLag: Int64
+    package var streamLag: Int64
 
-    public init(id: Int64, finishedAt: Timestamp?, consistent: Bool, discrepancies: Int64, mismatchRate: Double,
+    package init(id: Int64, finishedAt: Timestamp?, consistent: Bool, discrepancies: Int64, mismatchRate: Double,
                 legacyLag: Int64, streamLag: Int64) {
         self.id = id
         self.finishedAt = finishedAt

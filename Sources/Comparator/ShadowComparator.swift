@@ -10,17 +10,17 @@ import StreamAgg
 /// One shadow comparison round: reads both stores (each at a known set of input offsets),
 /// compares the rows that both computed from the same offsets, classifies the rest as lagging
 /// or stale, and stores the round.
-public struct ShadowComparator: Sendable {
-    public let postgres: PostgresClient
-    public let redis: RedisClient
+package struct ShadowComparator: Sendable {
+    package let postgres: PostgresClient
+    package let redis: RedisClient
     /// Where the input topics are: mismatches are judged against the fold of their records.
-    public let kafka: KafkaConfiguration
-    public let topics: TopicNames
-    public let settings: ComparatorSettings
+    package let kafka: KafkaConfiguration
+    package let topics: TopicNames
+    package let settings: ComparatorSettings
     /// Told what the round is doing as it moves on (`bridge compare` shows it on long rounds).
-    public var progress: @Sendable (String) -> Void = { _ in }
+    package var progress: @Sendable (String) -> Void = { _ in }
 
-    public init(postgres: PostgresClient, redis: RedisClient, kafka: KafkaConfiguration, topics: TopicNames, settings: ComparatorSettings) {
+    package init(postgres: PostgresClient, redis: RedisClient, kafka: KafkaConfiguration, topics: TopicNames, settings: ComparatorSettings) {
         self.postgres = postgres
         self.redis = redis
         self.kafka = kafka
@@ -32,7 +32,7 @@ public struct ShadowComparator: Sendable {
     /// paths stand at the same offsets (the common case once they keep up), else a full read.
     /// `verify` recomputes the stream's bucket sums from its rows instead of trusting the sums
     /// its commits maintain (slower; finds rows changed behind the stream engine's back).
-    public func round(verify: Bool = false) async throws -> ComparisonRound {
+    package func round(verify: Bool = false) async throws -> ComparisonRound {
         let clock = ContinuousClock()
         let started = clock.now
         let startedAt = Self.now()
@@ -59,7 +59,7 @@ public struct ShadowComparator: Sendable {
     }
 
     /// Judges keys against the input log with this round's rules and limits.
-    public var adjudicator: Adjudicator {
+    package var adjudicator: Adjudicator {
         Adjudicator(kafka: kafka, topics: topics, rules: settings.rules, maxRecords: settings.judgeMaxRecords)
     }
 

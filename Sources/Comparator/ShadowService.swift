@@ -12,7 +12,7 @@ import ServiceLifecycle
 ///
 /// A failed round (a store unreachable for a moment) is logged and counted, not fatal: the
 /// comparator watches the paths, it must not be the thing that stops.
-public struct ShadowService: Service {
+package struct ShadowService: Service {
     let configuration: BridgeConfiguration
     let settings: ComparatorSettings
     let interval: Duration
@@ -24,7 +24,7 @@ public struct ShadowService: Service {
     /// the rollout).
     let afterRound: (@Sendable (ComparisonRound, PostgresClient) async -> Void)?
 
-    public init(configuration: BridgeConfiguration, settings: ComparatorSettings, interval: Duration, reportDirectory: URL?,
+    package init(configuration: BridgeConfiguration, settings: ComparatorSettings, interval: Duration, reportDirectory: URL?,
                 exitWhenIdle: Bool, upstream: UpstreamCompletion?, logger: Logger,
                 afterRound: (@Sendable (ComparisonRound, PostgresClient) async -> Void)? = nil) {
         self.configuration = configuration
@@ -37,7 +37,7 @@ public struct ShadowService: Service {
         self.afterRound = afterRound
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let postgres = try await PostgresClient(url: configuration.postgresURL, name: "shadow-postgres")
         defer { postgres.close() }
         let redis = try await RedisClient(configuration: try configuration.redis(), name: "shadow-redis")

@@ -7,15 +7,15 @@ import StreamAgg
 /// A partition's rows always describe exactly its stored offsets (one atomic commit per batch),
 /// but the walk over them is not atomic: a partition whose offsets moved during the read is
 /// unsettled, and the cut leaves its rows out (see `ConsistentCut`).
-public struct StreamSnapshot: Sendable {
-    public var contacts: [StreamContact]
-    public var campusDaily: [CampusDailyRow]
+package struct StreamSnapshot: Sendable {
+    package var contacts: [StreamContact]
+    package var campusDaily: [CampusDailyRow]
     /// The offsets read after the rows.
-    public var appliedOffsets: [TopicPartition: Int64]
+    package var appliedOffsets: [TopicPartition: Int64]
     /// Partitions whose offset changed between the read before and the read after the rows.
-    public var unsettled: Set<TopicPartition>
+    package var unsettled: Set<TopicPartition>
 
-    public static func read(_ store: StreamStore) async throws -> StreamSnapshot {
+    package static func read(_ store: StreamStore) async throws -> StreamSnapshot {
         let before = try await store.appliedOffsets()
         let days = try await store.campusDaily()
         let contacts = try await store.contacts()

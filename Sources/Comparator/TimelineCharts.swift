@@ -3,12 +3,12 @@ import BridgeModel
 /// The migration over time, for the HTML report and the status page: each round's mismatch
 /// rate, and the rollout's share of keys with every move marked (automatic or by an operator),
 /// on one time axis.
-public enum TimelineCharts {
+package enum TimelineCharts {
     static let automaticColor = "#8250df"
     static let manualColor = "#0969da"
 
     /// `rounds` and `moves` oldest first; the charts end at `now`.
-    public static func render(rounds: [RoundSummary], moves: [RolloutMove], now: Timestamp) -> String {
+    package static func render(rounds: [RoundSummary], moves: [RolloutMove], now: Timestamp) -> String {
         // Every change of the rollout is a move, so the newest one says where it stands.
         let currentPercent = moves.last?.toPercent ?? 0
         let timed = rounds.compactMap { r in r.finishedAt.map { (round: r, at: $0) } }

@@ -4,11 +4,11 @@ import ServiceSupport
 
 /// Cluster-level requests: topic creation, metadata, watermarks. Each request blocks on a
 /// short-lived thread of its own, never on the cooperative pool.
-public final class KafkaAdmin: @unchecked Sendable {
-    public let configuration: KafkaConfiguration
+package final class KafkaAdmin: @unchecked Sendable {
+    package let configuration: KafkaConfiguration
     private let handle: OpaquePointer
 
-    public init(configuration: KafkaConfiguration) throws {
+    package init(configuration: KafkaConfiguration) throws {
         self.configuration = configuration
         var properties = ["bootstrap.servers": configuration.brokers]
         properties.merge(configuration.properties) { _, new in new }
@@ -19,16 +19,16 @@ public final class KafkaAdmin: @unchecked Sendable {
 
     deinit { rd_kafka_destroy(handle) }
 
-    public struct ClusterInfo: Sendable {
-        public var brokers: [String]
-        public var topics: [String: Int]   // name -> partition count
+    package struct ClusterInfo: Sendable {
+        package var brokers: [String]
+        package var topics: [String: Int]   // name -> partition count
         /// name -> the fewest replicas any of its partitions has (its replication factor).
-        public var replicas: [String: Int] = [:]
+        package var replicas: [String: Int] = [:]
     }
 
     /// Metadata for all topics. A broker that cannot be reached within `timeout` gives
     /// `ServiceUnavailable` naming the configured address.
-    public func metadata(timeout: Duration = .seconds(5)) async throws -> ClusterInfo {
+    package func metadata(timeout: Duration = .seconds(5)) async throws -> ClusterInfo {
         let handle = SendableHandle(self.handle)
         let address = configuration.address
         let ms = Int32(clamping: timeout.inMilliseconds)
@@ -57,7 +57,7 @@ public final class KafkaAdmin: @unchecked Sendable {
     /// name -> setting -> value); existing topics are left as they are. Returns the names it
     /// created.
     @discardableResult
-    public func createTopics(_ names: [String], partitions: Int, replicationFactor: Int = 1,
+    package func createTopics(_ names: [String], partitions: Int, replicationFactor: Int = 1,
                              configs: [String: [String: String]] = [:],
                              timeout: Duration = .seconds(15)) async throws -> [String] {
         let existing = try await metadata().topics
@@ -107,7 +107,7 @@ public final class KafkaAdmin: @unchecked Sendable {
     /// The settings the broker reports for each named topic (setting -> value, defaults
     /// included; sensitive values as the broker gives them, usually absent). A topic that does
     /// not exist is left out.
-    public func topicConfigs(_ names: [String], timeout: Duration = .seconds(10)) async throws -> [String: [String: String]] {
+    package func topicConfigs(_ names: [String], timeout: Duration = .seconds(10)) async throws -> [String: [String: String]] {
         if names.isEmpty { return [:] }
         let handle = SendableHandle(self.handle)
         let ms = Int32(clamping: timeout.inMilliseconds)
@@ -146,14 +146,14 @@ public final class KafkaAdmin: @unchecked Sendable {
     }
 
     /// All partitions of a topic (empty when the topic does not exist).
-    public func partitions(of topic: String) async throws -> [TopicPartition] {
+    package func partitions(of topic: String) async throws -> [TopicPartition] {
         let count = try await metadata().topics[topic] ?? 0
         return (0..<Int32(count)).map { TopicPartition(topic, $0) }
     }
 
     /// Deletes the named topics (benchmarks removing what they created). Topics that do not
     /// exist are ignored; any other per-topic error is thrown.
-    public func deleteTopics(_ names: [String], timeout: Duration = .seconds(15)) async throws {
+    package func deleteTopics(_ names: [String], timeout: Duration = .seconds(15)) async throws {
         if names.isEmpty { return }
         let handle = SendableHandle(self.handle)
         let ms = Int32(clamping: timeout.inMilliseconds)
@@ -201,7 +201,7 @@ public final class KafkaAdmin: @unchecked Sendable {
     }
 
     /// Low and high watermarks (high = the next offset to be written) of each partition.
-    public func watermarks(_ partitions: [TopicPartition], timeout: Duration = .seconds(5)) async throws -> [TopicPartition: (low: Int64, high: Int64)] {
+    package func watermarks(_ partitions: [TopicPartition], timeout: Duration = .seconds(5)) async throws -> [TopicPartition: (low: Int64, high: Int64)] {
         let handle = SendableHandle(self.handle)
         let ms = Int32(clamping: timeout.inMilliseconds)
         return try await onOwnThread("kafka-watermarks") { try queryWatermarks(handle.pointer, partitions, timeoutMs: ms) }

@@ -11,26 +11,26 @@ import ServiceSupport
 /// partitions go: revocation can only happen while it is asking for the next batch.
 ///
 /// Offsets are never committed automatically: the caller commits what it has applied.
-public final class KafkaConsumer: @unchecked Sendable {
+package final class KafkaConsumer: @unchecked Sendable {
     /// Chooses the offset each newly assigned partition starts from. Runs on the consumer's
     /// thread inside the rebalance callback, so it may block (it reads the caller's own offset
     /// store: Redis or PostgreSQL). Return `KafkaOffset.stored` to use the group's commit.
-    public typealias StartOffsets = @Sendable ([TopicPartition]) throws -> [TopicPartition: Int64]
+    package typealias StartOffsets = @Sendable ([TopicPartition]) throws -> [TopicPartition: Int64]
 
     /// Runs on the consumer's thread inside the rebalance callback, before the partitions are
     /// given up, so a caller with work in flight can finish (and commit) it first. It may block.
-    public typealias WillRevoke = @Sendable ([TopicPartition]) -> Void
+    package typealias WillRevoke = @Sendable ([TopicPartition]) -> Void
 
-    public struct Options: Sendable {
-        public var groupId: String
-        public var topics: [String]
-        public var startOffsets: StartOffsets?
-        public var willRevoke: WillRevoke?
-        public var onRebalance: (@Sendable (RebalanceEvent) -> Void)?
+    package struct Options: Sendable {
+        package var groupId: String
+        package var topics: [String]
+        package var startOffsets: StartOffsets?
+        package var willRevoke: WillRevoke?
+        package var onRebalance: (@Sendable (RebalanceEvent) -> Void)?
         /// librdkafka properties for this consumer only (session.timeout.ms, fetch sizes, ...).
-        public var properties: [String: String]
+        package var properties: [String: String]
 
-        public init(groupId: String, topics: [String], startOffsets: StartOffsets? = nil, willRevoke: WillRevoke? = nil,
+        package init(groupId: String, topics: [String], startOffsets: StartOffsets? = nil, willRevoke: WillRevoke? = nil,
                     onRebalance: (@Sendable (RebalanceEvent) -> Void)? = nil, properties: [String: String] = [:]) {
             self.groupId = groupId
             self.topics = topics
@@ -41,7 +41,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
     }
 
-    public static let defaults: [String: String] = [
+    package static let defaults: [String: String] = [
         "enable.auto.commit": "false",
         "enable.auto.offset.store": "false",
         "auto.offset.reset": "earliest",
@@ -56,8 +56,8 @@ public final class KafkaConsumer: @unchecked Sendable {
         "max.partition.fetch.bytes": "4194304",
     ]
 
-    public let configuration: KafkaConfiguration
-    public let options: Options
+    package let configuration: KafkaConfiguration
+    package let options: Options
     private let handle: OpaquePointer
     private let thread: DedicatedThread
     private let context: ConsumerContext
@@ -65,7 +65,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     private let closeLock = NSLock()
     private var closed = false // guarded by closeLock
 
-    public init(configuration: KafkaConfiguration, options: Options) throws {
+    package init(configuration: KafkaConfiguration, options: Options) throws {
         self.configuration = configuration
         self.options = options
         var properties = Self.defaults
@@ -112,7 +112,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// a batch closes when full or when its first record is `maxAge` old; with `maxAge` zero it
     /// takes only what is already fetched. Records of partitions revoked while polling are
     /// dropped: this member no longer owns them.
-    public func poll(maxRecords: Int, maxWait: Duration, maxAge: Duration = .zero) async throws -> [KafkaRecord] {
+    package func poll(maxRecords: Int, maxWait: Duration, maxAge: Duration = .zero) async throws -> [KafkaRecord] {
         let handle = SendableHandle(self.handle)
         let context = self.context
         let waitNanos = UInt64(max(0, maxWait.inMilliseconds)) * 1_000_000
@@ -188,7 +188,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     /// Commits the given next-offsets (the offset after the last applied record) synchronously.
-    public func commit(_ offsets: [TopicPartition: Int64]) async throws {
+    package func commit(_ offsets: [TopicPartition: Int64]) async throws {
         if offsets.isEmpty { return }
         let handle = SendableHandle(self.handle)
         try await thread.run {
@@ -205,7 +205,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// thread (librdkafka queues the request), so it never waits behind a poll or a rebalance
     /// callback; for callers whose own store decides where to resume, for whom Kafka's commit only
     /// feeds lag monitoring. A failed commit is reported in librdkafka's log.
-    public func commitWithoutWaiting(_ offsets: [TopicPartition: Int64]) {
+    package func commitWithoutWaiting(_ offsets: [TopicPartition: Int64]) {
         if offsets.isEmpty { return }
         let list = PartitionList.make(offsets.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         defer { rd_kafka_topic_partition_list_destroy(list) }
@@ -214,17 +214,17 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     /// The partitions this member owns now.
-    public var assignment: Set<TopicPartition> { context.assignment }
+    package var assignment: Set<TopicPartition> { context.assignment }
 
     /// Owned partitions whose last event was end-of-partition: everything fetched from them has
     /// been returned by `poll`, and the broker had nothing more at that moment.
-    public var partitionsAtEnd: Set<TopicPartition> { context.atEnd }
+    package var partitionsAtEnd: Set<TopicPartition> { context.atEnd }
 
     /// Rebalances seen so far, oldest first.
-    public var rebalanceEvents: [RebalanceEvent] { context.events }
+    package var rebalanceEvents: [RebalanceEvent] { context.events }
 
     /// Low and high watermarks from the broker (high = the offset the next record will get).
-    public func watermarks(_ partitions: [TopicPartition], timeout: Duration = .seconds(5)) async throws -> [TopicPartition: (low: Int64, high: Int64)] {
+    package func watermarks(_ partitions: [TopicPartition], timeout: Duration = .seconds(5)) async throws -> [TopicPartition: (low: Int64, high: Int64)] {
         let handle = SendableHandle(self.handle)
         let ms = Int32(clamping: timeout.inMilliseconds)
         return try await thread.run {
@@ -234,7 +234,7 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// Leaves the group (its partitions are revoked through the callback first), then frees
     /// the handle. Call once, when the caller has committed what it applied.
-    public func close() async {
+    package func close() async {
         let already = closeLock.withLock { () -> Bool in defer { closed = true }; return closed }
         if already { return }
         let handle = SendableHandle(self.handle)
@@ -272,12 +272,12 @@ public final class KafkaConsumer: @unchecked Sendable {
 }
 
 /// An assignment change as this member saw it.
-public struct RebalanceEvent: Sendable, Hashable {
-    public enum Kind: String, Sendable { case assigned, revoked, failed }
-    public var kind: Kind
-    public var partitions: [TopicPartition]
+package struct RebalanceEvent: Sendable, Hashable {
+    package enum Kind: String, Sendable { case assigned, revoked, failed }
+    package var kind: Kind
+    package var partitions: [TopicPartition]
     /// For `assigned`: where each partition starts (from `startOffsets`, or the group's commit).
-    public var startOffsets: [TopicPartition: Int64]
+    package var startOffsets: [TopicPartition: Int64]
 }
 
 /// State the rebalance callback shares with the consumer; touched on the consumer's thread

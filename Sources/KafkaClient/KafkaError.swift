@@ -3,14 +3,14 @@ import ServiceSupport
 
 /// An error reported by librdkafka: its code, its text, and whether it is fatal (the client
 /// must be recreated) or retriable (the same call may succeed later).
-public struct KafkaError: ServiceError {
-    public var code: Int32
-    public var message: String
-    public var operation: String
-    public var isFatal: Bool
-    public var isRetriable: Bool
+package struct KafkaError: ServiceError {
+    package var code: Int32
+    package var message: String
+    package var operation: String
+    package var isFatal: Bool
+    package var isRetriable: Bool
 
-    public init(code: Int32, message: String, operation: String, isFatal: Bool = false, isRetriable: Bool = false) {
+    package init(code: Int32, message: String, operation: String, isFatal: Bool = false, isRetriable: Bool = false) {
         self.code = code
         self.message = message
         self.operation = operation
@@ -40,15 +40,15 @@ public struct KafkaError: ServiceError {
     }
 
     /// A fatal error needs a new client, so retrying the same call cannot help.
-    public var isTransient: Bool { isRetriable && !isFatal }
+    package var isTransient: Bool { isRetriable && !isFatal }
 
-    public var description: String { "kafka \(operation) failed: \(message)" }
+    package var description: String { "kafka \(operation) failed: \(message)" }
 
     /// A call on a client after its `close()`.
     static func closed(operation: String) -> KafkaError {
         KafkaError(code: RD_KAFKA_RESP_ERR__DESTROY.rawValue, message: "the client is closed", operation: operation)
     }
 
-    public static let topicAlreadyExists = RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS.rawValue
-    public static let messageTooLarge = RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE.rawValue
+    package static let topicAlreadyExists = RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS.rawValue
+    package static let messageTooLarge = RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE.rawValue
 }

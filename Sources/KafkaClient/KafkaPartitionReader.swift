@@ -9,7 +9,7 @@ import ServiceSupport
 ///
 /// librdkafka's consumer API needs a `group.id` even for assigned partitions; a unique one is
 /// set and never joined or committed to.
-public final class KafkaPartitionReader: @unchecked Sendable {
+package final class KafkaPartitionReader: @unchecked Sendable {
     /// A partition gave end-of-partition below the offset asked for and nothing more came for
     /// this long: the log ends there.
     static let endGrace: Duration = .seconds(2)
@@ -17,13 +17,13 @@ public final class KafkaPartitionReader: @unchecked Sendable {
     /// empty partition (end-of-partition events tell an empty one apart).
     static let stallLimit: Duration = .seconds(30)
 
-    public let configuration: KafkaConfiguration
+    package let configuration: KafkaConfiguration
     private let handle: OpaquePointer
     private let thread = DedicatedThread(name: "kafka-reader")
     private let closeLock = NSLock()
     private var closed = false // guarded by closeLock
 
-    public init(configuration: KafkaConfiguration) throws {
+    package init(configuration: KafkaConfiguration) throws {
         self.configuration = configuration
         var properties = KafkaConsumer.defaults
         properties["bootstrap.servers"] = configuration.brokers
@@ -43,7 +43,7 @@ public final class KafkaPartitionReader: @unchecked Sendable {
     }
 
     /// Low and high watermarks (high = the offset the next record will get) of each partition.
-    public func watermarks(_ partitions: [TopicPartition], timeout: Duration = .seconds(5)) async throws -> [TopicPartition: (low: Int64, high: Int64)] {
+    package func watermarks(_ partitions: [TopicPartition], timeout: Duration = .seconds(5)) async throws -> [TopicPartition: (low: Int64, high: Int64)] {
         let handle = SendableHandle(self.handle)
         let ms = Int32(clamping: timeout.inMilliseconds)
         return try await thread.run { try queryWatermarks(handle.pointer, partitions, timeoutMs: ms) }
@@ -53,7 +53,7 @@ public final class KafkaPartitionReader: @unchecked Sendable {
     /// partition in offset order, handing them to `visit` in batches (on the caller's task).
     /// Returns, per partition, the offset after the last record read: the range's upper bound,
     /// or less where the log ends before it.
-    public func read(_ ranges: [TopicPartition: Range<Int64>],
+    package func read(_ ranges: [TopicPartition: Range<Int64>],
                      visit: ([KafkaRecord]) throws -> Void) async throws -> [TopicPartition: Int64] {
         var progress = ReadProgress(ranges: ranges)
         if progress.pending.isEmpty { return progress.reached }
@@ -81,7 +81,7 @@ public final class KafkaPartitionReader: @unchecked Sendable {
     }
 
     /// Gives the handle back. Never joined a group, so there is nothing to leave.
-    public func close() async {
+    package func close() async {
         let already = closeLock.withLock { () -> Bool in defer { closed = true }; return closed }
         if already { return }
         let handle = SendableHandle(self.handle)

@@ -7,8 +7,8 @@ import ServiceSupport
 ///
 /// Delivery reports are served by a poll loop on a thread of the producer's own; producing is
 /// a non-blocking enqueue, and a full local queue is back-pressure (the call waits, then retries).
-public final class KafkaProducer: @unchecked Sendable {
-    public let configuration: KafkaConfiguration
+package final class KafkaProducer: @unchecked Sendable {
+    package let configuration: KafkaConfiguration
     let handle: OpaquePointer
     private let pollThread: Thread
     private let running = RunFlag()
@@ -20,7 +20,7 @@ public final class KafkaProducer: @unchecked Sendable {
     /// `partitioner`: murmur2 of the key, as the Java client does, so that records the bridge
     /// produces (the generator's inputs, the keyed outputs) land where a Java producer would put
     /// the same key; librdkafka's own default (`consistent_random`, CRC32) would not.
-    public static let defaults: [String: String] = [
+    package static let defaults: [String: String] = [
         "partitioner": "murmur2_random",
         "enable.idempotence": "true",
         "linger.ms": "5",
@@ -31,7 +31,7 @@ public final class KafkaProducer: @unchecked Sendable {
         "message.max.bytes": "4000000",
     ]
 
-    public init(configuration: KafkaConfiguration, overrides: [String: String] = [:]) throws {
+    package init(configuration: KafkaConfiguration, overrides: [String: String] = [:]) throws {
         self.configuration = configuration
         var properties = Self.defaults
         properties["bootstrap.servers"] = configuration.brokers
@@ -69,7 +69,7 @@ public final class KafkaProducer: @unchecked Sendable {
     /// error after every report has arrived (so no report is left pointing at freed memory).
     /// A task cancelled while the local queue is full stops enqueueing, waits for the reports
     /// of what it did enqueue, and throws `CancellationError`.
-    public func send(_ records: [OutgoingRecord]) async throws {
+    package func send(_ records: [OutgoingRecord]) async throws {
         if records.isEmpty { return }
         guard users.enter() else { throw KafkaError.closed(operation: "send") }
         defer { users.leave() }
@@ -103,7 +103,7 @@ public final class KafkaProducer: @unchecked Sendable {
     }
 
     /// Waits until everything produced so far is delivered (or the timeout passes).
-    public func flush(timeout: Duration = .seconds(30)) async throws {
+    package func flush(timeout: Duration = .seconds(30)) async throws {
         guard users.enter() else { throw KafkaError.closed(operation: "flush") }
         defer { users.leave() }
         try await flushHandle(timeout: timeout)
@@ -118,7 +118,7 @@ public final class KafkaProducer: @unchecked Sendable {
 
     /// Refuses new sends, waits for the sends in flight, flushes, stops the poll loop and
     /// destroys the handle. A second call returns at once; a send after it throws.
-    public func close() async {
+    package func close() async {
         guard await users.close() else { return }
         try? await flushHandle()
         guard running.clear() else { return }

@@ -26,8 +26,8 @@ func makeHandle(_ type: rd_kafka_type_t, conf: OpaquePointer) throws -> OpaquePo
 
 /// Where librdkafka's log lines and global errors go. librdkafka calls these from its own
 /// threads; the sink must only hand the line over (the bridge forwards it to swift-log).
-public enum KafkaDiagnostics {
-    public typealias Sink = @Sendable (_ level: Int32, _ facility: String, _ message: String) -> Void
+package enum KafkaDiagnostics {
+    package typealias Sink = @Sendable (_ level: Int32, _ facility: String, _ message: String) -> Void
     private static let lock = NSLock()
     nonisolated(unsafe) private static var sinkStorage: Sink = { level, facility, message in
         // Default: critical lines only (connection-refused errors repeat every retry; the
@@ -35,7 +35,7 @@ public enum KafkaDiagnostics {
         if level <= 2 { FileHandle.standardError.write(Data("librdkafka \(facility): \(message)\n".utf8)) }
     }
 
-    public static var sink: Sink {
+    package static var sink: Sink {
         get { lock.withLock { sinkStorage } }
         set { lock.withLock { sinkStorage = newValue } }
     }
@@ -71,11 +71,11 @@ enum PartitionList {
 }
 
 /// Special offsets librdkafka understands.
-public enum KafkaOffset {
-    public static let beginning = Int64(RD_KAFKA_OFFSET_BEGINNING)
-    public static let end = Int64(RD_KAFKA_OFFSET_END)
-    public static let stored = Int64(RD_KAFKA_OFFSET_STORED)
-    public static let invalid = Int64(RD_KAFKA_OFFSET_INVALID)
+package enum KafkaOffset {
+    package static let beginning = Int64(RD_KAFKA_OFFSET_BEGINNING)
+    package static let end = Int64(RD_KAFKA_OFFSET_END)
+    package static let stored = Int64(RD_KAFKA_OFFSET_STORED)
+    package static let invalid = Int64(RD_KAFKA_OFFSET_INVALID)
 }
 
 /// A librdkafka handle handed to a closure that runs on another thread. librdkafka handles are

@@ -6,14 +6,14 @@ import PostgresClient
 /// The legacy store's aggregates as rows, for `bridge export --source legacy` and the
 /// comparator. Ordered like `ReferenceFold`'s rows: strings byte-wise (COLLATE "C", whatever
 /// the database's default collation), then day.
-public struct LegacyExport: Sendable {
-    public let postgres: PostgresClient
+package struct LegacyExport: Sendable {
+    package let postgres: PostgresClient
 
-    public init(postgres: PostgresClient) {
+    package init(postgres: PostgresClient) {
         self.postgres = postgres
     }
 
-    public func contactSummaries() async throws -> [ContactSummaryRow] {
+    package func contactSummaries() async throws -> [ContactSummaryRow] {
         try await postgres.withConnection { conn in
             try conn.query("""
                 SELECT \(fragment: SummaryRowReader.selectList)
@@ -23,17 +23,17 @@ public struct LegacyExport: Sendable {
         }
     }
 
-    public func campusDaily() async throws -> [CampusDailyRow] {
+    package func campusDaily() async throws -> [CampusDailyRow] {
         try await postgres.withConnection { try Self.campusDaily($0) }
     }
 
     /// `legacy.applied_offsets`: the next offset to consume per input partition.
-    public func appliedOffsets() async throws -> [TopicPartition: Int64] {
+    package func appliedOffsets() async throws -> [TopicPartition: Int64] {
         try await postgres.withConnection { try Self.appliedOffsets($0) }
     }
 
     /// Rows, per-contact partitions and applied offsets from one snapshot (see `LegacySnapshot`).
-    public func snapshot() async throws -> LegacySnapshot {
+    package func snapshot() async throws -> LegacySnapshot {
         try await postgres.withConnection { conn in
             try Self.repeatableRead(conn) { conn in
                 let (contacts, partitions) = try Self.contactsWithPartitions(conn, buckets: nil)
@@ -47,7 +47,7 @@ public struct LegacyExport: Sendable {
     /// `proceed` accepts them, the bucket sums of contact digests and the campus-day rows.
     /// Returns nil, having read nothing more, when `proceed` refuses the offsets. `verify` sums
     /// digests recomputed from the rows instead of the maintained ones.
-    public func digestSums(verify: Bool = false, proceed: @escaping @Sendable ([TopicPartition: Int64]) -> Bool) async throws -> LegacyDigestSums? {
+    package func digestSums(verify: Bool = false, proceed: @escaping @Sendable ([TopicPartition: Int64]) -> Bool) async throws -> LegacyDigestSums? {
         try await postgres.withConnection { conn in
             try Self.repeatableRead(conn) { conn in
                 let offsets = try Self.appliedOffsets(conn)
@@ -63,7 +63,7 @@ public struct LegacyExport: Sendable {
     /// The second read of a checksummed round: the contacts of the given buckets with their
     /// partitions, or nil if the applied offsets are no longer `offsets` (the store moved on
     /// since the sums, so these rows would not be the ones summed).
-    public func contacts(inBuckets buckets: [Int], at offsets: [TopicPartition: Int64]) async throws
+    package func contacts(inBuckets buckets: [Int], at offsets: [TopicPartition: Int64]) async throws
         -> (contacts: [ContactSummaryRow], partitions: [[TopicPartition]])? {
         if buckets.isEmpty { return ([], []) }
         return try await postgres.withConnection { conn in
@@ -77,7 +77,7 @@ public struct LegacyExport: Sendable {
 
     /// One contact's row, the input partitions of its raw records and the applied offsets, from
     /// one snapshot.
-    public func contact(_ contactId: String) async throws -> StoredKey<ContactSummaryRow> {
+    package func contact(_ contactId: String) async throws -> StoredKey<ContactSummaryRow> {
         try await postgres.withConnection { conn in
             try Self.repeatableRead(conn) { conn in
                 let row = try conn.query("""
@@ -95,7 +95,7 @@ public struct LegacyExport: Sendable {
 
     /// One campus-day's row and the applied offsets, from one snapshot. Its records may lie in
     /// any partition, so no partitions are named.
-    public func campusDay(_ key: CampusDayKey) async throws -> StoredKey<CampusDailyRow> {
+    package func campusDay(_ key: CampusDayKey) async throws -> StoredKey<CampusDailyRow> {
         try await postgres.withConnection { conn in
             try Self.repeatableRead(conn) { conn in
                 let row = try conn.query("""

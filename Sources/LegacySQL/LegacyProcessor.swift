@@ -8,26 +8,26 @@ import ServiceSupport
 
 /// The legacy worker: each batch is one PostgreSQL transaction of per-record procedure calls,
 /// dead letters and applied offsets, followed by a relay of the outboxes it filled.
-public struct LegacyProcessor: BatchProcessor {
-    public var path: String { LegacyPath.name }
-    public let postgres: PostgresClient
-    public let relay: OutboxRelay
-    public let topics: TopicNames
-    public let logger: Logger
+package struct LegacyProcessor: BatchProcessor {
+    package var path: String { LegacyPath.name }
+    package let postgres: PostgresClient
+    package let relay: OutboxRelay
+    package let topics: TopicNames
+    package let logger: Logger
 
     /// Deadlocks between concurrent workers are expected (see 0002_legacy_procedures.sql) and
     /// resolve on retry, quickly and without the outage warning; the bound only stops a
     /// pathological livelock (the error then goes up like any other).
     static let conflictRetries = RetryPolicy(firstDelay: .milliseconds(5), maxDelay: .milliseconds(500), maxAttempts: 20)
 
-    public init(postgres: PostgresClient, relay: OutboxRelay, topics: TopicNames, logger: Logger) {
+    package init(postgres: PostgresClient, relay: OutboxRelay, topics: TopicNames, logger: Logger) {
         self.postgres = postgres
         self.relay = relay
         self.topics = topics
         self.logger = logger
     }
 
-    public func startOffsets(for partitions: [TopicPartition]) throws -> [TopicPartition: Int64] {
+    package func startOffsets(for partitions: [TopicPartition]) throws -> [TopicPartition: Int64] {
         let wanted = Set(partitions)
         // The table holds one row per partition ever consumed: small enough to read whole.
         let stored = try postgres.withConnectionBlocking { conn in
@@ -39,7 +39,7 @@ public struct LegacyProcessor: BatchProcessor {
         return result
     }
 
-    public func process(_ batch: [KafkaRecord]) async throws {
+    package func process(_ batch: [KafkaRecord]) async throws {
         if batch.isEmpty { return }
         let (statements, rejected) = LegacyStatements.forBatch(batch, topics: topics)
         try await Self.conflictRetries.run(
@@ -57,12 +57,12 @@ public struct LegacyProcessor: BatchProcessor {
         try await relay.drain()
     }
 
-    public func finish() async throws {
+    package func finish() async throws {
         try await relay.drain()
         try await relay.producer.flush()
     }
 
-    public func close() async {
+    package func close() async {
         await relay.producer.close()
         postgres.close()
     }

@@ -4,17 +4,17 @@ import KafkaClient
 /// The legacy store read in one REPEATABLE READ transaction, so the rows, the partitions each
 /// contact's raw records came from and the applied offsets all describe the same instant: what
 /// the comparator needs to know exactly which input offsets the rows reflect.
-public struct LegacySnapshot: Sendable {
+package struct LegacySnapshot: Sendable {
     /// Ordered by contact_id byte-wise.
-    public var contacts: [ContactSummaryRow]
+    package var contacts: [ContactSummaryRow]
     /// Parallel to `contacts`: the input partitions holding the contact's raw records.
-    public var contactPartitions: [[TopicPartition]]
+    package var contactPartitions: [[TopicPartition]]
     /// Ordered by campus_id byte-wise, then day.
-    public var campusDaily: [CampusDailyRow]
+    package var campusDaily: [CampusDailyRow]
     /// `legacy.applied_offsets`: the next offset to consume per input partition.
-    public var appliedOffsets: [TopicPartition: Int64]
+    package var appliedOffsets: [TopicPartition: Int64]
 
-    public init(contacts: [ContactSummaryRow], contactPartitions: [[TopicPartition]],
+    package init(contacts: [ContactSummaryRow], contactPartitions: [[TopicPartition]],
                 campusDaily: [CampusDailyRow], appliedOffsets: [TopicPartition: Int64]) {
         self.contacts = contacts
         self.contactPartitions = contactPartitions
@@ -24,16 +24,16 @@ public struct LegacySnapshot: Sendable {
 }
 
 /// One bucket's contacts as the legacy store holds them (see `LegacyDigestSQL`).
-public struct BucketDigest: Sendable, Equatable {
-    public var contacts: Int64
-    public var sum: Int64
+package struct BucketDigest: Sendable, Equatable {
+    package var contacts: Int64
+    package var sum: Int64
 }
 
 /// The first read of a checksummed round, in one REPEATABLE READ transaction: the bucket sums
 /// over every contact, and the campus-days (a few per campus and day: cheap at any size).
-public struct LegacyDigestSums: Sendable {
-    public var appliedOffsets: [TopicPartition: Int64]
-    public var buckets: [Int: BucketDigest]
+package struct LegacyDigestSums: Sendable {
+    package var appliedOffsets: [TopicPartition: Int64]
+    package var buckets: [Int: BucketDigest]
     /// Ordered by campus_id byte-wise, then day.
-    public var campusDaily: [CampusDailyRow]
+    package var campusDaily: [CampusDailyRow]
 }

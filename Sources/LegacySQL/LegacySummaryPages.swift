@@ -7,16 +7,16 @@ import PostgresClient
 /// Pages follow the primary key's own order (the database's collation), not the byte-wise order
 /// of `LegacyExport`: keyset pagination only needs an order the index can serve, and the index
 /// then makes every page one short range scan.
-public struct LegacySummaryPages: Sendable {
-    public let postgres: PostgresClient
+package struct LegacySummaryPages: Sendable {
+    package let postgres: PostgresClient
 
-    public init(postgres: PostgresClient) {
+    package init(postgres: PostgresClient) {
         self.postgres = postgres
     }
 
     /// Up to `limit` rows whose contact_id comes after `after` (from the start when nil). The
     /// last row's contact_id is the next call's `after`; fewer than `limit` rows means the end.
-    public func page(after: String?, limit: Int) async throws -> [ContactSummaryRow] {
+    package func page(after: String?, limit: Int) async throws -> [ContactSummaryRow] {
         try await postgres.withConnection { conn in
             try conn.query("""
                 SELECT \(fragment: SummaryRowReader.selectList)

@@ -8,12 +8,12 @@ import PostgresClient
 /// order: rows are marked published only after the broker acknowledged them, so a crash in
 /// between republishes them, which downstream tolerates because a later copy of a key carries
 /// the same or a newer row.
-public struct OutboxRelay: Sendable {
-    public let postgres: PostgresClient
-    public let producer: KafkaProducer
-    public let summaryTopic: String
-    public let deadLetters: DeadLetterPublisher
-    public let chunkSize: Int
+package struct OutboxRelay: Sendable {
+    package let postgres: PostgresClient
+    package let producer: KafkaProducer
+    package let summaryTopic: String
+    package let deadLetters: DeadLetterPublisher
+    package let chunkSize: Int
 
     /// Dead-letter payloads may be megabytes each, so they are read in far smaller chunks.
     static let deadLetterChunkSize = 50
@@ -22,7 +22,7 @@ public struct OutboxRelay: Sendable {
     /// overlapping chunks concurrently could put an older copy of a key after a newer one.
     static let relayLockKey: Int64 = 0x6C65_6761_6379_5231 // "legacyR1"
 
-    public init(postgres: PostgresClient, producer: KafkaProducer, topics: TopicNames, chunkSize: Int = 5000) {
+    package init(postgres: PostgresClient, producer: KafkaProducer, topics: TopicNames, chunkSize: Int = 5000) {
         self.postgres = postgres
         self.producer = producer
         self.summaryTopic = topics.contactSummaryLegacy
@@ -32,7 +32,7 @@ public struct OutboxRelay: Sendable {
 
     /// Publishes every unpublished row of both outboxes, returning how many it published.
     @discardableResult
-    public func drain() async throws -> (summaries: Int, deadLetters: Int) {
+    package func drain() async throws -> (summaries: Int, deadLetters: Int) {
         let key = Self.relayLockKey
         try await postgres.query("SELECT pg_advisory_lock(\(key)::bigint)")
         do {

@@ -4,28 +4,28 @@ import ServiceSupport
 /// closure that runs on that thread with the connection, so a transaction is ordinary code:
 ///
 ///     try await client.withConnection { conn in try conn.transaction { … } }
-public final class PostgresClient: Sendable {
-    public let url: String
+package final class PostgresClient: Sendable {
+    package let url: String
     private let confined: ThreadConfined<PostgresConnection>
 
-    public init(url: String, name: String = "postgres") async throws {
+    package init(url: String, name: String = "postgres") async throws {
         self.url = url
         confined = try await ThreadConfined.make(name: name) { try PostgresConnection(url: url) }
     }
 
-    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+    package func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
         try await confined.run { try body($0) }
     }
 
-    public func withConnectionBlocking<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) throws -> T {
+    package func withConnectionBlocking<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) throws -> T {
         try confined.runBlocking { try body($0) }
     }
 
     @discardableResult
-    public func query(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) async throws -> PostgresRows {
+    package func query(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) async throws -> PostgresRows {
         try await withConnection { try $0.query(query, file: file, line: line) }
     }
 
     /// Closes the connection (on its thread, after queued work) and ends the thread.
-    public func close() { confined.shutdown { $0.close() } }
+    package func close() { confined.shutdown { $0.close() } }
 }

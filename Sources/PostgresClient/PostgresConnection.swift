@@ -11,13 +11,13 @@ private let diagMessageHint = Int32(UInt8(ascii: "H"))
 /// One synchronous libpq connection. Not thread-safe: `PostgresClient` confines it to a
 /// dedicated thread. Statements are `PostgresQuery`s, so values reach the server only as
 /// parameters; SQL text never embeds them.
-public final class PostgresConnection {
-    public let url: String
-    public let address: String
+package final class PostgresConnection {
+    package let url: String
+    package let address: String
     private var conn: OpaquePointer?
 
     /// Connects, or throws `ServiceUnavailable` naming the address (password redacted).
-    public init(url: String, connectTimeoutSeconds: Int = 5) throws {
+    package init(url: String, connectTimeoutSeconds: Int = 5) throws {
         self.url = url
         let parsed = try? ServiceURL(parsing: url)
         address = parsed?.address(defaultPort: 5432) ?? ServiceURL.redact(url)
@@ -47,7 +47,7 @@ public final class PostgresConnection {
     deinit { PQfinish(conn) }
 
     /// Ends the session now rather than whenever the last reference goes away.
-    public func close() {
+    package func close() {
         PQfinish(conn)
         conn = nil
     }
@@ -55,7 +55,7 @@ public final class PostgresConnection {
 
     /// Runs one statement with its parameters and returns its rows (empty for commands).
     @discardableResult
-    public func query(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) throws -> PostgresRows {
+    package func query(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) throws -> PostgresRows {
         try ensureConnected()
         let sql = query.sql
         let result = withParams(query.binds) { n, values, lengths, formats in
@@ -67,7 +67,7 @@ public final class PostgresConnection {
 
     /// Runs a script of several statements without parameters (simple query protocol), for
     /// migrations: the extended protocol that carries parameters takes one statement only.
-    public func executeScript(_ script: SQLScript, file: String = #fileID, line: Int = #line) throws {
+    package func executeScript(_ script: SQLScript, file: String = #fileID, line: Int = #line) throws {
         try ensureConnected()
         let result = PQexec(conn, script.text)
         defer { PQclear(result) }
@@ -75,7 +75,7 @@ public final class PostgresConnection {
     }
 
     /// BEGIN … COMMIT around `body`; ROLLBACK when it throws. Nested calls are not supported.
-    public func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+    package func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         try query("BEGIN")
         do {
             let value = try body(self)
@@ -90,7 +90,7 @@ public final class PostgresConnection {
     /// Sends many statements without waiting for each reply (libpq pipeline mode): one round
     /// trip per chunk instead of one per statement. Inside a transaction the syncs do not commit.
     /// Throws the first statement's error; the statements after it were not executed.
-    public func pipeline(_ statements: [PostgresQuery], chunkSize: Int = 256,
+    package func pipeline(_ statements: [PostgresQuery], chunkSize: Int = 256,
                          file: String = #fileID, line: Int = #line) throws -> [PostgresRows] {
         try ensureConnected()
         guard PQenterPipelineMode(conn) == 1 else { throw connectionError("entering pipeline mode", file: file, line: line) }
@@ -137,7 +137,7 @@ public final class PostgresConnection {
     }
 
     /// `COPY table (columns) FROM STDIN` in text format: the fast path for bulk loads.
-    public func copyIn(table: PostgresIdentifier, columns: [PostgresIdentifier], rows: [[String?]],
+    package func copyIn(table: PostgresIdentifier, columns: [PostgresIdentifier], rows: [[String?]],
                        file: String = #fileID, line: Int = #line) throws {
         try ensureConnected()
         let sql = "COPY \(table.quoted) (\(columns.map(\.quoted).joined(separator: ", "))) FROM STDIN"

@@ -2,26 +2,26 @@
 /// parameter cannot stand (`COPY table`, `CREATE DATABASE name`). Each part is always written
 /// quoted, with embedded quotes doubled, so whatever it holds stays a name and never becomes
 /// SQL. Quoting also keeps a name's case: the names here are lower case, as PostgreSQL folds them.
-public struct PostgresIdentifier: Sendable, Hashable {
+package struct PostgresIdentifier: Sendable, Hashable {
     /// The parts of a qualified name, `["legacy", "contact_summary"]`.
-    public let parts: [String]
+    package let parts: [String]
 
     /// A name written as in SQL: a dot separates the schema from the name, so
     /// `"legacy.contact_summary"` is the table `contact_summary` of the schema `legacy`. (A
     /// literal and a `String` read the same way: Swift turns `PostgresIdentifier("…")` with a
     /// literal into the literal initializer.)
-    public init(_ name: String) {
+    package init(_ name: String) {
         parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
     }
 
     /// `"part"."part"`.
-    public var quoted: String {
+    package var quoted: String {
         parts.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ".")
     }
 }
 
 extension PostgresIdentifier: ExpressibleByStringLiteral {
-    public init(stringLiteral name: StaticString) {
+    package init(stringLiteral name: StaticString) {
         self.init(name.description)
     }
 }

@@ -11,16 +11,16 @@
 /// the only SQL there is. Two labelled interpolations cover what a bind parameter cannot be:
 /// `\(fragment:)` embeds another `PostgresQuery` (a shared column list, a condition with its
 /// own binds, renumbered), and `\(identifier:)` names a table or database, quoted.
-public struct PostgresQuery: Sendable {
+package struct PostgresQuery: Sendable {
     /// The values in parameter order: `binds[i]` is `$(i + 1)`.
-    public private(set) var binds: [PostgresValue] = []
+    package private(set) var binds: [PostgresValue] = []
     /// The literal SQL around the parameters: bind i sits between `texts[i]` and `texts[i + 1]`,
     /// so there is always one more text than binds. Kept apart from the `$n` numbers so that
     /// an embedded fragment's parameters can be renumbered.
     private var texts: [String] = [""]
 
     /// The statement text, with `$1…$n` where the values go.
-    public var sql: String {
+    package var sql: String {
         var sql = texts[0]
         for i in binds.indices {
             sql += "$\(i + 1)"
@@ -48,57 +48,57 @@ public struct PostgresQuery: Sendable {
 }
 
 extension PostgresQuery: ExpressibleByStringInterpolation {
-    public typealias StringLiteralType = StaticString
+    package typealias StringLiteralType = StaticString
 
     /// Only literal text becomes SQL: a `String` built at run time cannot be turned into a
     /// query, because the literal type is `StaticString`.
-    public init(stringLiteral sql: StaticString) {
+    package init(stringLiteral sql: StaticString) {
         appendSQL(sql.description)
     }
 
-    public init(stringInterpolation: StringInterpolation) {
+    package init(stringInterpolation: StringInterpolation) {
         self = stringInterpolation.query
     }
 
-    public struct StringInterpolation: StringInterpolationProtocol {
-        public typealias StringLiteralType = StaticString
+    package struct StringInterpolation: StringInterpolationProtocol {
+        package typealias StringLiteralType = StaticString
 
         fileprivate var query = PostgresQuery()
 
-        public init(literalCapacity: Int, interpolationCount: Int) {
+        package init(literalCapacity: Int, interpolationCount: Int) {
             query.texts.reserveCapacity(interpolationCount + 1)
             query.binds.reserveCapacity(interpolationCount)
         }
 
-        public mutating func appendLiteral(_ sql: StaticString) {
+        package mutating func appendLiteral(_ sql: StaticString) {
             query.appendSQL(sql.description)
         }
 
         /// A value: it becomes the next `$n`.
-        public mutating func appendInterpolation(_ value: some PostgresBindable) {
+        package mutating func appendInterpolation(_ value: some PostgresBindable) {
             query.appendBind(value.postgresValue)
         }
 
         /// For `\(.null)`, `\(.bytea(bytes))` and values already wrapped.
-        public mutating func appendInterpolation(_ value: PostgresValue) {
+        package mutating func appendInterpolation(_ value: PostgresValue) {
             query.appendBind(value)
         }
 
         /// A missing value is SQL NULL, bound like any other.
-        public mutating func appendInterpolation(_ value: (some PostgresBindable)?) {
+        package mutating func appendInterpolation(_ value: (some PostgresBindable)?) {
             query.appendBind(value?.postgresValue ?? .null)
         }
 
         /// Another query's text and binds, the binds renumbered to follow this query's. For SQL
         /// shared by several statements (a column list, a condition); it is as safe as the
         /// fragment, which was built the same way.
-        public mutating func appendInterpolation(fragment: PostgresQuery) {
+        package mutating func appendInterpolation(fragment: PostgresQuery) {
             query.append(fragment)
         }
 
         /// A table, schema, column or database name: identifiers cannot be bind parameters,
         /// so this is the one way a name reaches the text, always quoted.
-        public mutating func appendInterpolation(identifier: PostgresIdentifier) {
+        package mutating func appendInterpolation(identifier: PostgresIdentifier) {
             query.appendSQL(identifier.quoted)
         }
     }

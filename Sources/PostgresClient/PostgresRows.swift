@@ -1,43 +1,43 @@
 /// A query's rows, copied out of libpq's result in text format. Typed accessors decode a column
 /// and throw a `PostgresDecodingError` naming the column when the text does not fit the type.
-public struct PostgresRows: Sendable {
-    public let columns: [String]
-    public let rows: [[[UInt8]?]]
+package struct PostgresRows: Sendable {
+    package let columns: [String]
+    package let rows: [[[UInt8]?]]
     /// The command tag's row count (`UPDATE 3` -> 3), for statements without a result set.
-    public let affectedRows: Int
+    package let affectedRows: Int
 
-    public var count: Int { rows.count }
-    public var isEmpty: Bool { rows.isEmpty }
+    package var count: Int { rows.count }
+    package var isEmpty: Bool { rows.isEmpty }
 
-    public subscript(_ index: Int) -> PostgresRow { PostgresRow(columns: columns, values: rows[index]) }
+    package subscript(_ index: Int) -> PostgresRow { PostgresRow(columns: columns, values: rows[index]) }
 
-    public func map<T>(_ transform: (PostgresRow) throws -> T) rethrows -> [T] {
+    package func map<T>(_ transform: (PostgresRow) throws -> T) rethrows -> [T] {
         try rows.map { try transform(PostgresRow(columns: columns, values: $0)) }
     }
 }
 
-public struct PostgresRow: Sendable {
-    public let columns: [String]
-    public let values: [[UInt8]?]
+package struct PostgresRow: Sendable {
+    package let columns: [String]
+    package let values: [[UInt8]?]
 
-    public func isNull(_ i: Int) -> Bool { values[i] == nil }
+    package func isNull(_ i: Int) -> Bool { values[i] == nil }
 
-    public func string(_ i: Int) throws -> String {
+    package func string(_ i: Int) throws -> String {
         guard let v = values[i] else { throw PostgresDecodingError(column: columns[i], expected: "text", found: "NULL") }
         return String(decoding: v, as: UTF8.self)
     }
 
-    public func optionalString(_ i: Int) -> String? { values[i].map { String(decoding: $0, as: UTF8.self) } }
+    package func optionalString(_ i: Int) -> String? { values[i].map { String(decoding: $0, as: UTF8.self) } }
 
-    public func int(_ i: Int) throws -> Int64 {
+    package func int(_ i: Int) throws -> Int64 {
         let s = try string(i)
         guard let v = Int64(s) else { throw PostgresDecodingError(column: columns[i], expected: "integer", found: s) }
         return v
     }
 
-    public func optionalInt(_ i: Int) throws -> Int64? { values[i] == nil ? nil : try int(i) }
+    package func optionalInt(_ i: Int) throws -> Int64? { values[i] == nil ? nil : try int(i) }
 
-    public func bool(_ i: Int) throws -> Bool {
+    package func bool(_ i: Int) throws -> Bool {
         switch try string(i) {
         case "t": return true
         case "f": return false
@@ -45,14 +45,14 @@ public struct PostgresRow: Sendable {
         }
     }
 
-    public func double(_ i: Int) throws -> Double {
+    package func double(_ i: Int) throws -> Double {
         let s = try string(i)
         guard let v = Double(s) else { throw PostgresDecodingError(column: columns[i], expected: "double", found: s) }
         return v
     }
 
     /// bytea in PostgreSQL's hex output format (`\x0aff…`).
-    public func bytes(_ i: Int) throws -> [UInt8] {
+    package func bytes(_ i: Int) throws -> [UInt8] {
         guard let v = values[i] else { throw PostgresDecodingError(column: columns[i], expected: "bytea", found: "NULL") }
         guard v.count >= 2, v[0] == UInt8(ascii: "\\"), v[1] == UInt8(ascii: "x"), v.count % 2 == 0 else {
             throw PostgresDecodingError(column: columns[i], expected: "bytea hex", found: String(decoding: v.prefix(16), as: UTF8.self))
@@ -70,7 +70,7 @@ public struct PostgresRow: Sendable {
         return out
     }
 
-    public func optionalBytes(_ i: Int) throws -> [UInt8]? { values[i] == nil ? nil : try bytes(i) }
+    package func optionalBytes(_ i: Int) throws -> [UInt8]? { values[i] == nil ? nil : try bytes(i) }
 }
 
 private func hex(_ c: UInt8) -> UInt8? {
@@ -82,9 +82,9 @@ private func hex(_ c: UInt8) -> UInt8? {
     }
 }
 
-public struct PostgresDecodingError: Error, CustomStringConvertible, Sendable {
-    public var column: String
-    public var expected: String
-    public var found: String
-    public var description: String { "postgresql: column \(column): expected \(expected), found \(found)" }
+package struct PostgresDecodingError: Error, CustomStringConvertible, Sendable {
+    package var column: String
+    package var expected: String
+    package var found: String
+    package var description: String { "postgresql: column \(column): expected \(expected), found \(found)" }
 }

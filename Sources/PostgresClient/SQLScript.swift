@@ -4,16 +4,16 @@ import Foundation
 /// from text written in the source or from a file shipped with the product, never from a
 /// `String` computed at run time, because a script has no bind parameters to keep values out
 /// of it (statements with values are `PostgresQuery`s).
-public struct SQLScript: Sendable {
-    public let text: String
+package struct SQLScript: Sendable {
+    package let text: String
 
     /// A script written in the source.
-    public init(_ text: StaticString) {
+    package init(_ text: StaticString) {
         self.text = text.description
     }
 
     /// A script file shipped with the product, such as one of `migrations/`.
-    public init(contentsOf file: URL) throws {
+    package init(contentsOf file: URL) throws {
         text = try String(contentsOf: file, encoding: .utf8)
     }
 }

@@ -1,4 +1,4 @@
 import CHiredis
 
 /// The hiredis version this client was built against (`bridge --version`).
-public var hiredisVersion: String { "\(HIREDIS_MAJOR).\(HIREDIS_MINOR).\(HIREDIS_PATCH)" }
+package var hiredisVersion: String { "\(HIREDIS_MAJOR).\(HIREDIS_MINOR).\(HIREDIS_PATCH)" }

@@ -6,8 +6,8 @@ import ServiceSupport
 /// thread, with every request routed by the slot of its keys (see `RedisCluster`). Several
 /// clients give parallelism (Redis itself is single-threaded; parallel connections overlap the
 /// network).
-public final class RedisClient: Sendable {
-    public let configuration: RedisConfiguration
+package final class RedisClient: Sendable {
+    package let configuration: RedisConfiguration
     private let backend: Backend
 
     private enum Backend: Sendable {
@@ -19,7 +19,7 @@ public final class RedisClient: Sendable {
     /// `ServiceUnavailable` naming the address(es) when none answers, `RedisClusterError` when
     /// the URL asks for what the server cannot do (a database other than 0 on a cluster,
     /// several seeds of a server that is no cluster).
-    public init(configuration: RedisConfiguration, name: String = "redis") async throws {
+    package init(configuration: RedisConfiguration, name: String = "redis") async throws {
         self.configuration = configuration
         let first = try await ThreadConfined.make(name: name) { try Self.connectToFirstSeed(configuration) }
         guard try await first.run({ $0.isClusterNode }) else {
@@ -36,36 +36,36 @@ public final class RedisClient: Sendable {
     }
 
     /// Whether the server is a Redis Cluster.
-    public var isCluster: Bool {
+    package var isCluster: Bool {
         if case .cluster = backend { true } else { false }
     }
 
     /// On a cluster: its masters as the client sees them and the redirections it followed;
     /// nil on a single server.
-    public var clusterSnapshot: RedisClusterSnapshot? {
+    package var clusterSnapshot: RedisClusterSnapshot? {
         if case .cluster(let cluster) = backend { cluster.snapshot } else { nil }
     }
 
     /// Runs blocking work with the connection, on the connection's thread. A single server
     /// only: on a cluster, where keys live on several nodes, it throws `RedisClusterError`
     /// (use `execute`, which routes each request by its keys).
-    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (RedisConnection) throws -> T) async throws -> T {
+    package func withConnection<T: Sendable>(_ body: @escaping @Sendable (RedisConnection) throws -> T) async throws -> T {
         try await singleConnection("withConnection").run { try body($0) }
     }
 
     /// Same, for a caller that is itself on a dedicated thread (a librdkafka callback).
-    public func withConnectionBlocking<T: Sendable>(_ body: @escaping @Sendable (RedisConnection) throws -> T) throws -> T {
+    package func withConnectionBlocking<T: Sendable>(_ body: @escaping @Sendable (RedisConnection) throws -> T) throws -> T {
         try singleConnection("withConnectionBlocking").runBlocking { try body($0) }
     }
 
     /// One command; on a cluster it goes to the node of its key (a command without keys, such
     /// as PING or CLIENT ID, to one master: see `onEveryMaster` for the others).
-    public func command(_ args: [String]) async throws -> RedisReply {
+    package func command(_ args: [String]) async throws -> RedisReply {
         try await execute([.command(args)])[0]
     }
 
     /// Commands in one round trip per node; replies in command order.
-    public func pipeline(_ commands: [[[UInt8]]]) async throws -> [RedisReply] {
+    package func pipeline(_ commands: [[[UInt8]]]) async throws -> [RedisReply] {
         try await execute(commands.map(RedisRequest.command))
     }
 
@@ -74,7 +74,7 @@ public final class RedisClient: Sendable {
     /// `RedisClusterError.crossSlot` is thrown and nothing is sent); requests to different
     /// nodes run concurrently, those to one node in order. When a node's connection fails the
     /// call throws, and requests sent to other nodes may have run.
-    public func execute(_ requests: [RedisRequest]) async throws -> [RedisReply] {
+    package func execute(_ requests: [RedisRequest]) async throws -> [RedisReply] {
         switch backend {
         case .single(let connection): try await connection.run { try $0.execute(requests) }
         case .cluster(let cluster): try await cluster.execute(requests)
@@ -82,7 +82,7 @@ public final class RedisClient: Sendable {
     }
 
     /// Same, for a caller that is itself on a dedicated thread (a librdkafka callback).
-    public func executeBlocking(_ requests: [RedisRequest]) throws -> [RedisReply] {
+    package func executeBlocking(_ requests: [RedisRequest]) throws -> [RedisReply] {
         switch backend {
         case .single(let connection): try connection.runBlocking { try $0.execute(requests) }
         case .cluster(let cluster): try cluster.executeBlocking(requests)
@@ -91,7 +91,7 @@ public final class RedisClient: Sendable {
 
     /// A request about the server rather than a key (INFO, DBSIZE, CONFIG GET) on every master
     /// of a cluster, or on the single server; replies in the order of the nodes.
-    public func onEveryMaster(_ request: RedisRequest) async throws -> [(node: RedisEndpoint, reply: RedisReply)] {
+    package func onEveryMaster(_ request: RedisRequest) async throws -> [(node: RedisEndpoint, reply: RedisReply)] {
         switch backend {
         case .single(let connection):
             let reply = try await connection.run { try $0.execute([request])[0] }
@@ -104,7 +104,7 @@ public final class RedisClient: Sendable {
     /// Walks the keys matching a glob pattern with SCAN (never one huge KEYS call that blocks
     /// the server), on every master of a cluster, handing them to `body` a page at a time.
     /// On a cluster that reshards meanwhile, keys that move during the walk may be missed.
-    public func scanKeys(matching pattern: String, pageSize: Int = 10_000, _ body: ([[UInt8]]) async throws -> Void) async throws {
+    package func scanKeys(matching pattern: String, pageSize: Int = 10_000, _ body: ([[UInt8]]) async throws -> Void) async throws {
         switch backend {
         case .single(let connection):
             try await Self.scan(pattern, pageSize, body) { request in try await connection.run { try $0.execute([request])[0] } }
@@ -119,7 +119,7 @@ public final class RedisClient: Sendable {
     /// Deletes every key matching a glob pattern (e.g. `prefix*`), walking the keyspace with
     /// `scanKeys`. Returns how many were deleted.
     @discardableResult
-    public func deleteKeys(matching pattern: String) async throws -> Int {
+    package func deleteKeys(matching pattern: String) async throws -> Int {
         var deleted = 0
         try await scanKeys(matching: pattern) { keys in
             // One UNLINK per key: on a cluster a multi-key UNLINK must stay in one slot.
@@ -131,7 +131,7 @@ public final class RedisClient: Sendable {
     }
 
     /// Closes the connections (on their threads, after queued work) and ends the threads.
-    public func close() {
+    package func close() {
         switch backend {
         case .single(let connection): connection.shutdown { $0.close() }
         case .cluster(let cluster): cluster.close()

@@ -4,18 +4,18 @@ import ServiceSupport
 /// `redis://[user][:password]@host1:port1,host2:port2,...` for seed nodes of a Redis Cluster
 /// (database 0 only there). Whether the server is a cluster is the server's to say
 /// (`cluster_enabled:1`), not the URL's: one seed of a cluster works too.
-public struct RedisConfiguration: Sendable {
+package struct RedisConfiguration: Sendable {
     /// Tried in order until one answers; on a cluster it tells the client about the others.
-    public var seeds: [RedisEndpoint]
-    public var database: Int
-    public var username: String?
-    public var password: String?
+    package var seeds: [RedisEndpoint]
+    package var database: Int
+    package var username: String?
+    package var password: String?
     /// Bounds every connect and every reply; hiredis reports an expired timeout as an I/O error.
-    public var timeoutSeconds: Double
+    package var timeoutSeconds: Double
     /// Reconnection attempts before a command gives up (back-off from 50 ms to 1 s).
-    public var reconnectAttempts: Int
+    package var reconnectAttempts: Int
 
-    public init(url: String, timeoutSeconds: Double = 5, reconnectAttempts: Int = 6) throws {
+    package init(url: String, timeoutSeconds: Double = 5, reconnectAttempts: Int = 6) throws {
         let parsed = try ServiceURL(parsing: url)
         guard parsed.scheme == "redis" else {
             throw ServiceURL.Invalid(url: ServiceURL.redact(url), reason: "scheme must be redis:// (TLS is not supported by hiredis 0.14)")
@@ -33,18 +33,18 @@ public struct RedisConfiguration: Sendable {
     }
 
     /// Every seed, `host:port,host:port`, as messages name them.
-    public var address: String { seeds.map(\.description).joined(separator: ",") }
+    package var address: String { seeds.map(\.description).joined(separator: ",") }
 }
 
 /// One Redis server: a seed, or a node of a cluster as the cluster names it.
-public struct RedisEndpoint: Hashable, Sendable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
+package struct RedisEndpoint: Hashable, Sendable, CustomStringConvertible {
+    package var host: String
+    package var port: Int
 
-    public init(host: String, port: Int) {
+    package init(host: String, port: Int) {
         self.host = host
         self.port = port
     }
 
-    public var description: String { ServiceURL.address(host: host, port: port) }
+    package var description: String { ServiceURL.address(host: host, port: port) }
 }

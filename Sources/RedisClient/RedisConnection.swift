@@ -7,18 +7,18 @@ import ServiceSupport
 ///
 /// After a connection error hiredis' context is unusable; the next command reconnects first,
 /// with bounded exponential back-off, so a Redis restart costs the caller one failed call.
-public final class RedisConnection {
-    public let configuration: RedisConfiguration
-    public let endpoint: RedisEndpoint
+package final class RedisConnection {
+    package let configuration: RedisConfiguration
+    package let endpoint: RedisEndpoint
     /// What the server said at the last connect: `cluster_enabled:1` in `INFO cluster`.
-    public private(set) var isClusterNode = false
+    package private(set) var isClusterNode = false
     private var context: UnsafeMutablePointer<redisContext>?
     /// Scripts this connection knows the server has loaded (cleared on reconnect: a restarted
     /// server may have lost its script cache).
     private var loadedScripts: Set<String> = []
 
     /// Connects now, or throws `ServiceUnavailable` naming the address.
-    public init(configuration: RedisConfiguration, endpoint: RedisEndpoint) throws {
+    package init(configuration: RedisConfiguration, endpoint: RedisEndpoint) throws {
         self.configuration = configuration
         self.endpoint = endpoint
         try connect()
@@ -34,18 +34,18 @@ public final class RedisConnection {
     deinit { if let context { redisFree(context) } }
 
     /// Ends the connection now rather than whenever the last reference goes away.
-    public func close() {
+    package func close() {
         if let context { redisFree(context) }
         context = nil
     }
 
     /// Sends one command and waits for its reply. Server errors come back as `.error`.
-    public func command(_ args: [String]) throws -> RedisReply {
+    package func command(_ args: [String]) throws -> RedisReply {
         try pipeline([args.map { Array($0.utf8) }])[0]
     }
 
     /// Sends all commands in one write and reads all replies: one round trip for N commands.
-    public func pipeline(_ commands: [[[UInt8]]]) throws -> [RedisReply] {
+    package func pipeline(_ commands: [[[UInt8]]]) throws -> [RedisReply] {
         if commands.isEmpty { return [] }
         let context = try liveContext()
         // The whole pipeline is encoded once, in RESP, into one buffer that hiredis appends to
@@ -70,12 +70,12 @@ public final class RedisConnection {
     }
 
     /// EVALSHA, loading the script on NOSCRIPT (first use, or after the server restarted).
-    public func evaluate(_ script: RedisScript, keys: [[UInt8]], args: [[UInt8]]) throws -> RedisReply {
+    package func evaluate(_ script: RedisScript, keys: [[UInt8]], args: [[UInt8]]) throws -> RedisReply {
         try evaluatePipelined(script, calls: [(keys, args)])[0]
     }
 
     /// Many EVALSHA calls of one script in a single round trip.
-    public func evaluatePipelined(_ script: RedisScript, calls: [(keys: [[UInt8]], args: [[UInt8]])]) throws -> [RedisReply] {
+    package func evaluatePipelined(_ script: RedisScript, calls: [(keys: [[UInt8]], args: [[UInt8]])]) throws -> [RedisReply] {
         if !loadedScripts.contains(script.sha1) {
             let loaded = try command(["SCRIPT", "LOAD", script.source]).check()
             guard loaded.string == script.sha1 else {
@@ -106,7 +106,7 @@ public final class RedisConnection {
     ///
     /// A script that the server forgot between its load and its call (`SCRIPT FLUSH` by someone
     /// else) did not run: it is loaded again and run once more, after the pipeline's other requests.
-    public func execute(_ requests: [RedisRequest]) throws -> [RedisReply] {
+    package func execute(_ requests: [RedisRequest]) throws -> [RedisReply] {
         var replies = try executeOnce(requests)
         let forgotten = requests.indices.filter {
             if case .script = requests[$0], case .error(let m) = replies[$0], m.hasPrefix("NOSCRIPT") { true } else { false }

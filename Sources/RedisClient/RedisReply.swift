@@ -1,7 +1,7 @@
 import ServiceSupport
 
 /// A Redis reply copied out of hiredis' memory into Swift values (bulk strings are binary).
-public enum RedisReply: Sendable, Hashable {
+package enum RedisReply: Sendable, Hashable {
     case status(String)
     case error(String)
     case integer(Int64)
@@ -9,7 +9,7 @@ public enum RedisReply: Sendable, Hashable {
     case null
     case array([RedisReply])
 
-    public var string: String? {
+    package var string: String? {
         switch self {
         case .bulk(let b): String(decoding: b, as: UTF8.self)
         case .status(let s): s
@@ -18,7 +18,7 @@ public enum RedisReply: Sendable, Hashable {
         }
     }
 
-    public var int: Int64? {
+    package var int: Int64? {
         switch self {
         case .integer(let i): i
         case .bulk(let b): Int64(String(decoding: b, as: UTF8.self))
@@ -26,32 +26,32 @@ public enum RedisReply: Sendable, Hashable {
         }
     }
 
-    public var array: [RedisReply]? {
+    package var array: [RedisReply]? {
         if case .array(let a) = self { a } else { nil }
     }
 
     /// Throws the server's error reply as a `RedisServerError`; returns other replies unchanged.
     @discardableResult
-    public func check() throws -> RedisReply {
+    package func check() throws -> RedisReply {
         if case .error(let message) = self { throw RedisServerError(message: message) }
         return self
     }
 }
 
 /// The server answered with an error reply (`-ERR ...`, `-NOSCRIPT ...`). The connection is fine.
-public struct RedisServerError: ServiceError {
-    public var message: String
-    public var code: String { String(message.prefix { $0 != " " }) }
-    public var description: String { "redis error: \(message)" }
+package struct RedisServerError: ServiceError {
+    package var message: String
+    package var code: String { String(message.prefix { $0 != " " }) }
+    package var description: String { "redis error: \(message)" }
 
-    public init(message: String) { self.message = message }
+    package init(message: String) { self.message = message }
 
     /// The server's state, not the request, is the problem, and it passes: loading its data
     /// after a restart (LOADING), busy with a long script (BUSY), a cluster reconfiguring
     /// (CLUSTERDOWN; TRYAGAIN while a slot's keys migrate; MASTERDOWN; MOVED and ASK still
     /// arriving after the client followed them), or talking to a node that a failover just
     /// demoted (READONLY).
-    public var isTransient: Bool { Self.transientCodes.contains(code) }
+    package var isTransient: Bool { Self.transientCodes.contains(code) }
 
     static let transientCodes: Set<String> = ["LOADING", "BUSY", "CLUSTERDOWN", "TRYAGAIN", "MASTERDOWN", "MOVED", "ASK", "READONLY"]
 }
@@ -59,9 +59,9 @@ public struct RedisServerError: ServiceError {
 /// The connection failed (I/O error, timeout, protocol error). hiredis' context is dead after
 /// this; the connection reconnects before its next command. Always transient: the server
 /// restarting, failing over or briefly unreachable looks like this.
-public struct RedisConnectionError: ServiceError {
-    public var address: String
-    public var detail: String
-    public var description: String { "redis at \(address): connection failed: \(detail)" }
-    public var isTransient: Bool { true }
+package struct RedisConnectionError: ServiceError {
+    package var address: String
+    package var detail: String
+    package var description: String { "redis at \(address): connection failed: \(detail)" }
+    package var isTransient: Bool { true }
 }

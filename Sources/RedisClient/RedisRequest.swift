@@ -4,7 +4,7 @@
 ///
 /// Every key of one request must lie in one hash slot on a cluster (use a common hash tag,
 /// `{...}`); a client refuses a request that spans slots instead of splitting it.
-public enum RedisRequest: Sendable {
+package enum RedisRequest: Sendable {
     /// A plain command; its keys are found from the command's name (see `RedisCommandKeys`:
     /// the first argument, but for the commands its table lists).
     case command([[UInt8]])
@@ -15,7 +15,7 @@ public enum RedisRequest: Sendable {
     /// the commands' replies, or an error when a command was refused while queued).
     case transaction([[[UInt8]]])
 
-    public static func command(_ args: [String]) -> RedisRequest {
+    package static func command(_ args: [String]) -> RedisRequest {
         .command(args.map { Array($0.utf8) })
     }
 }

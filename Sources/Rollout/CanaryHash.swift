@@ -7,12 +7,12 @@
 /// byte-defined, trivial to re-implement in any language and spreads short ids well enough.
 /// Because a key is in the canary when its bucket is below P, raising P only adds keys: a key
 /// never leaves the stream path while the canary grows.
-public enum CanaryHash {
+package enum CanaryHash {
     static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
     static let prime: UInt64 = 0x0000_0100_0000_01b3
 
     /// FNV-1a 64: for each byte, xor it in, then multiply by the prime (wrapping).
-    public static func fnv1a64(_ bytes: some Sequence<UInt8>) -> UInt64 {
+    package static func fnv1a64(_ bytes: some Sequence<UInt8>) -> UInt64 {
         var hash = offsetBasis
         for byte in bytes {
             hash ^= UInt64(byte)
@@ -22,11 +22,11 @@ public enum CanaryHash {
     }
 
     /// The key's bucket in 0..<100.
-    public static func bucket(ofKey key: some Sequence<UInt8>) -> Int {
+    package static func bucket(ofKey key: some Sequence<UInt8>) -> Int {
         Int(fnv1a64(key) % 100)
     }
 
-    public static func bucket(of contactId: String) -> Int {
+    package static func bucket(of contactId: String) -> Int {
         bucket(ofKey: contactId.utf8)
     }
 }

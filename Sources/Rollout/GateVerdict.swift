@@ -1,15 +1,15 @@
 /// What the gate concluded and why, for refusals, `rollout status` and the audit trail.
-public struct GateVerdict: Sendable, Hashable, Codable {
+package struct GateVerdict: Sendable, Hashable, Codable {
     /// True when a change giving the stream path more keys may go ahead without --force.
-    public var open: Bool
-    public var rounds: Int
-    public var minKeys: Int64
+    package var open: Bool
+    package var rounds: Int
+    package var minKeys: Int64
     /// The ids of the rounds judged, newest first.
-    public var checkedRounds: [Int64]
+    package var checkedRounds: [Int64]
     /// One sentence per failed condition, naming the round and what was wrong with it.
-    public var problems: [String]
+    package var problems: [String]
 
-    public init(open: Bool, rounds: Int, minKeys: Int64, checkedRounds: [Int64], problems: [String]) {
+    package init(open: Bool, rounds: Int, minKeys: Int64, checkedRounds: [Int64], problems: [String]) {
         self.open = open
         self.rounds = rounds
         self.minKeys = minKeys
@@ -17,7 +17,7 @@ public struct GateVerdict: Sendable, Hashable, Codable {
         self.problems = problems
     }
 
-    public var summary: String {
+    package var summary: String {
         open ? "open: the newest \(rounds) comparison round\(rounds == 1 ? " is" : "s are") clean (\(checkedRounds.map { "#\($0)" }.joined(separator: ", ")))"
              : "closed: " + problems.joined(separator: "; ")
     }

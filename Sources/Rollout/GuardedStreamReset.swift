@@ -11,25 +11,25 @@ import StreamAgg
 ///
 /// If the removal fails half-way, the transaction records nothing and running the command again
 /// removes the rest.
-public struct GuardedStreamReset: Sendable {
-    public let postgres: PostgresClient
-    public let redis: RedisClient
-    public let prefix: String
+package struct GuardedStreamReset: Sendable {
+    package let postgres: PostgresClient
+    package let redis: RedisClient
+    package let prefix: String
 
-    public init(postgres: PostgresClient, redis: RedisClient, prefix: String) {
+    package init(postgres: PostgresClient, redis: RedisClient, prefix: String) {
         self.postgres = postgres
         self.redis = redis
         self.prefix = prefix
     }
 
-    public struct Outcome: Sendable {
-        public var removedKeys: Int
+    package struct Outcome: Sendable {
+        package var removedKeys: Int
         /// The plan was active and is now paused.
-        public var pausedPlan: Bool
-        public var historyId: Int64
+        package var pausedPlan: Bool
+        package var historyId: Int64
     }
 
-    public func run(operator: String, reason: String?) async throws -> Outcome {
+    package func run(operator: String, reason: String?) async throws -> Outcome {
         let (redis, prefix) = (self.redis, self.prefix)
         return try await postgres.withConnection { conn in
             try conn.transaction { conn in

@@ -5,11 +5,11 @@ import PostgresClient
 /// Carries the rollout plan out: `bridge run --shadow` calls it after each stored round. It
 /// logs what the plan did or waits for, and never fails the comparator: a decision that could
 /// not be taken (PostgreSQL away for a moment) is taken after the next round.
-public struct PlanPilot: Sendable {
+package struct PlanPilot: Sendable {
     let gate: RolloutGate
     let logger: Logger
 
-    public init(gate: RolloutGate, logger: Logger) {
+    package init(gate: RolloutGate, logger: Logger) {
         self.gate = gate
         self.logger = logger
         // Exported at 0 from the start, so that an alert on their increase sees the first move.
@@ -17,7 +17,7 @@ public struct PlanPilot: Sendable {
     }
 
     @discardableResult
-    public func afterRound(_ roundId: Int64, postgres: PostgresClient) async -> PlanOutcome? {
+    package func afterRound(_ roundId: Int64, postgres: PostgresClient) async -> PlanOutcome? {
         do {
             let outcome = try await PlanStore(postgres: postgres).act(gate: gate)
             switch outcome {

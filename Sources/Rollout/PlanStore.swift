@@ -7,25 +7,25 @@ import PostgresClient
 /// Every write locks `bridge.rollout_state` first (as every rollout change does), then the
 /// plan row, in the transaction that decides and records: two processes never both act on
 /// the same rounds, and each starts from what the other left.
-public struct PlanStore: Sendable {
-    public let postgres: PostgresClient
+package struct PlanStore: Sendable {
+    package let postgres: PostgresClient
 
-    public init(postgres: PostgresClient) {
+    package init(postgres: PostgresClient) {
         self.postgres = postgres
     }
 
     /// A command that needs a plan found none.
-    public struct NoPlan: Error, CustomStringConvertible, Sendable {
-        public var description: String { "no rollout plan; create one with bridge rollout plan --steps 1,10,50,100 --rounds K --min-seconds S" }
+    package struct NoPlan: Error, CustomStringConvertible, Sendable {
+        package var description: String { "no rollout plan; create one with bridge rollout plan --steps 1,10,50,100 --rounds K --min-seconds S" }
     }
 
-    public func plan() async throws -> RolloutPlan? {
+    package func plan() async throws -> RolloutPlan? {
         try await postgres.withConnection { conn in try Self.load(conn, lock: false)?.plan }
     }
 
     /// Creates the plan or replaces the one there; its first step begins now.
     @discardableResult
-    public func set(_ plan: RolloutPlan, operator: String, reason: String?) async throws -> Int64 {
+    package func set(_ plan: RolloutPlan, operator: String, reason: String?) async throws -> Int64 {
         let plan = try plan.validated()
         let steps = "{" + plan.steps.map(String.init).joined(separator: ",") + "}"
         let accept = "{" + plan.accept.joined(separator: ",") + "}"
@@ -50,7 +50,7 @@ public struct PlanStore: Sendable {
 
     /// Removes the plan; the rollout stays where it is. Returns false when there was none.
     @discardableResult
-    public func clear(operator: String, reason: String?) async throws -> Bool {
+    package func clear(operator: String, reason: String?) async throws -> Bool {
         try await postgres.withConnection { conn in
             try conn.transaction { conn in
                 let position = try RolloutStore.state(conn, lock: true).position
@@ -62,7 +62,7 @@ public struct PlanStore: Sendable {
     }
 
     /// Stops (`paused`) or restarts the plan's automatic moves. Throws `NoPlan` without a plan.
-    public func setPaused(_ paused: Bool, operator: String, reason: String?) async throws {
+    package func setPaused(_ paused: Bool, operator: String, reason: String?) async throws {
         try await postgres.withConnection { conn in
             try conn.transaction { conn in
                 let position = try RolloutStore.state(conn, lock: true).position
@@ -76,7 +76,7 @@ public struct PlanStore: Sendable {
 
     /// What the plan does after a round: rolls back, advances, or records what it waits for.
     /// Runs in one transaction holding the state row's lock.
-    public func act(gate: RolloutGate) async throws -> PlanOutcome {
+    package func act(gate: RolloutGate) async throws -> PlanOutcome {
         try await postgres.withConnection { conn in
             try conn.transaction { conn in
                 let position = try RolloutStore.state(conn, lock: true).position
@@ -109,7 +109,7 @@ public struct PlanStore: Sendable {
     }
 
     /// The plan as `rollout status` shows it: where it stands and what it would do now.
-    public func status(gate: RolloutGate) async throws -> PlanStatus? {
+    package func status(gate: RolloutGate) async throws -> PlanStatus? {
         try await postgres.withConnection { conn in
             guard let (plan, seconds) = try Self.load(conn, lock: false) else { return nil }
             let position = try RolloutStore.state(conn, lock: false).position
@@ -181,7 +181,7 @@ public struct PlanStore: Sendable {
 }
 
 /// What the plan did after a round.
-public enum PlanOutcome: Sendable, Equatable {
+package enum PlanOutcome: Sendable, Equatable {
     case noPlan
     /// Nothing moved; what the plan waits for.
     case waiting(String)
@@ -192,15 +192,15 @@ public enum PlanOutcome: Sendable, Equatable {
 
 /// The plan in `rollout status`: its settings, the step, the rounds counted toward the next
 /// one, and the next automatic action.
-public struct PlanStatus: Sendable, Hashable, Codable {
-    public var plan: RolloutPlan
-    public var position: RolloutPosition
+package struct PlanStatus: Sendable, Hashable, Codable {
+    package var plan: RolloutPlan
+    package var position: RolloutPosition
     /// The step the plan moves to next (nil once at cutover).
-    public var next: RolloutPosition?
+    package var next: RolloutPosition?
     /// The newest rounds of the current step (up to the number it needs), oldest first.
-    public var countedRounds: [Int64]
-    public var secondsInStep: Int
-    public var nextAction: String
+    package var countedRounds: [Int64]
+    package var secondsInStep: Int
+    package var nextAction: String
 }
 
 extension PlanDecision: CustomStringConvertible {

@@ -1,5 +1,5 @@
 /// The kinds of change the audit history records (its `action` column).
-public enum RolloutAction: String, Sendable, Hashable, Codable {
+package enum RolloutAction: String, Sendable, Hashable, Codable {
     case set
     case advance
     case rollback

@@ -8,25 +8,25 @@ import PostgresClient
 /// the paths were at different offsets) proves nothing either, and a round with the stream path
 /// behind (catching up, or rebuilding after a reset) has not seen its whole store; all of them
 /// close the gate just like a discrepancy does.
-public struct RolloutGate: Sendable, Hashable {
+package struct RolloutGate: Sendable, Hashable {
     /// K: how many of the newest rounds must be clean.
-    public var rounds: Int
+    package var rounds: Int
     /// M: the fewest contacts each of them must have compared.
-    public var minKeys: Int64
+    package var minKeys: Int64
 
-    public init(rounds: Int = 3, minKeys: Int64 = 1) {
+    package init(rounds: Int = 3, minKeys: Int64 = 1) {
         self.rounds = max(1, rounds)
         self.minKeys = max(0, minKeys)
     }
 
-    public struct Invalid: Error, CustomStringConvertible, Sendable {
-        public var variable: String
-        public var value: String
-        public var description: String { "configuration \(variable): \"\(value)\" is not a non-negative integer" }
+    package struct Invalid: Error, CustomStringConvertible, Sendable {
+        package var variable: String
+        package var value: String
+        package var description: String { "configuration \(variable): \"\(value)\" is not a non-negative integer" }
     }
 
     /// BRIDGE_GATE_ROUNDS (default 3) and BRIDGE_GATE_MIN_KEYS (default 1).
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RolloutGate {
+    package static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RolloutGate {
         func int(_ name: String) throws -> Int64? {
             guard let text = environment[name], !text.isEmpty else { return nil }
             guard let n = Int64(text), n >= 0 else { throw Invalid(variable: name, value: text) }
@@ -39,7 +39,7 @@ public struct RolloutGate: Sendable, Hashable {
 
     /// Judges the newest rounds. Runs on the caller's connection so that a rollout change can
     /// judge and write in one transaction.
-    public func verdict(using conn: PostgresConnection) throws -> GateVerdict {
+    package func verdict(using conn: PostgresConnection) throws -> GateVerdict {
         let rounds = try conn.query("""
             SELECT \(fragment: RoundEvidence.columns) FROM bridge.comparison_rounds ORDER BY id DESC LIMIT \(self.rounds)
             """).map(RoundEvidence.init)

@@ -1,21 +1,21 @@
 /// One row of `bridge.rollout_history`: an audited change.
-public struct RolloutHistoryEntry: Sendable, Hashable, Codable {
-    public var id: Int64
+package struct RolloutHistoryEntry: Sendable, Hashable, Codable {
+    package var id: Int64
     /// RFC 3339 UTC with milliseconds.
-    public var at: String
-    public var `operator`: String
-    public var action: String
-    public var fromPhase: String?
-    public var toPhase: String?
-    public var fromPercent: Int?
-    public var toPercent: Int?
-    public var forced: Bool
-    public var reason: String?
+    package var at: String
+    package var `operator`: String
+    package var action: String
+    package var fromPhase: String?
+    package var toPhase: String?
+    package var fromPercent: Int?
+    package var toPercent: Int?
+    package var forced: Bool
+    package var reason: String?
     /// A move the rollout plan made by itself (operator `bridge`), and the rounds it acted on.
-    public var automatic: Bool
-    public var roundIds: [Int64]
+    package var automatic: Bool
+    package var roundIds: [Int64]
 
-    public init(id: Int64, at: String, operator: String, action: String, fromPhase: String?, toPhase: String?,
+    package init(id: Int64, at: String, operator: String, action: String, fromPhase: String?, toPhase: String?,
                 fromPercent: Int?, toPercent: Int?, forced: Bool, reason: String?, automatic: Bool = false, roundIds: [Int64] = []) {
         self.id = id
         self.at = at

@@ -1,5 +1,5 @@
 /// Where the migration stands: which path serves the serving topic.
-public enum RolloutPhase: String, Sendable, Hashable, CaseIterable, Codable {
+package enum RolloutPhase: String, Sendable, Hashable, CaseIterable, Codable {
     /// The legacy path serves every key; the stream path only runs alongside to be compared.
     case shadow
     /// The stream path serves the keys whose canary bucket is below the percentage.
@@ -8,7 +8,7 @@ public enum RolloutPhase: String, Sendable, Hashable, CaseIterable, Codable {
     case cutover
 
     /// The next phase `advance` moves to (nil at the end of the road).
-    public var next: RolloutPhase? {
+    package var next: RolloutPhase? {
         switch self {
         case .shadow: .canary
         case .canary: .cutover
@@ -19,12 +19,12 @@ public enum RolloutPhase: String, Sendable, Hashable, CaseIterable, Codable {
 
 extension RolloutPhase {
     /// A phase name that is none of the three (a hand-edited row, a typo on the command line).
-    public struct Unknown: Error, CustomStringConvertible, Sendable {
-        public var text: String
-        public var description: String { "unknown rollout phase \"\(text)\" (expected shadow, canary or cutover)" }
+    package struct Unknown: Error, CustomStringConvertible, Sendable {
+        package var text: String
+        package var description: String { "unknown rollout phase \"\(text)\" (expected shadow, canary or cutover)" }
     }
 
-    public init(parsing text: String) throws {
+    package init(parsing text: String) throws {
         guard let phase = RolloutPhase(rawValue: text) else { throw Unknown(text: text) }
         self = phase
     }

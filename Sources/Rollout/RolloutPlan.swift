@@ -2,27 +2,27 @@
 /// cutover), and what each step needs before the next: `rounds` clean comparison rounds since
 /// the step began and `minSeconds` seconds. Stored in `bridge.rollout_plan`; carried out by
 /// `bridge run --shadow` after each round (`PlanPilot`).
-public struct RolloutPlan: Sendable, Hashable, Codable {
+package struct RolloutPlan: Sendable, Hashable, Codable {
     /// Stream shares in increasing order, each 1...100, the last 100.
-    public var steps: [Int]
-    public var rounds: Int
-    public var minSeconds: Int
+    package var steps: [Int]
+    package var rounds: Int
+    package var minSeconds: Int
     /// Verdicts the operator accepted as clean: only `legacy_wrong` (the legacy path is the
     /// wrong one; the stream path is right there).
-    public var accept: [String]
-    public var paused: Bool
-    public var pausedReason: String?
-    public var createdAt: String?
-    public var createdBy: String?
+    package var accept: [String]
+    package var paused: Bool
+    package var pausedReason: String?
+    package var createdAt: String?
+    package var createdBy: String?
     /// When the current step began, and the newest round id then: rounds after it count.
-    public var stepSince: String?
-    public var stepSinceRound: Int64
+    package var stepSince: String?
+    package var stepSinceRound: Int64
     /// The newest round the plan has checked for verdicts that roll back.
-    public var checkedRound: Int64
+    package var checkedRound: Int64
 
-    public static let acceptable = ["legacy_wrong"]
+    package static let acceptable = ["legacy_wrong"]
 
-    public init(steps: [Int], rounds: Int, minSeconds: Int, accept: [String] = [], paused: Bool = false, pausedReason: String? = nil,
+    package init(steps: [Int], rounds: Int, minSeconds: Int, accept: [String] = [], paused: Bool = false, pausedReason: String? = nil,
                 createdAt: String? = nil, createdBy: String? = nil, stepSince: String? = nil, stepSinceRound: Int64 = 0, checkedRound: Int64 = 0) {
         self.steps = steps
         self.rounds = rounds
@@ -39,14 +39,14 @@ public struct RolloutPlan: Sendable, Hashable, Codable {
 
     /// A plan that is not one (bad steps, counts or accepted verdicts); the description is the
     /// one line an operator sees.
-    public struct Invalid: Error, CustomStringConvertible, Sendable {
-        public var reason: String
-        public init(reason: String) { self.reason = reason }
-        public var description: String { "rollout plan: \(reason)" }
+    package struct Invalid: Error, CustomStringConvertible, Sendable {
+        package var reason: String
+        package init(reason: String) { self.reason = reason }
+        package var description: String { "rollout plan: \(reason)" }
     }
 
     /// Checks what the command line gave.
-    public func validated() throws -> RolloutPlan {
+    package func validated() throws -> RolloutPlan {
         guard !steps.isEmpty else { throw Invalid(reason: "--steps is empty; give percentages such as 1,10,50,100") }
         guard steps.allSatisfy({ (1...100).contains($0) }) else { throw Invalid(reason: "--steps must be percentages between 1 and 100") }
         guard zip(steps, steps.dropFirst()).allSatisfy({ $0 < $1 }) else { throw Invalid(reason: "--steps must increase: \(steps.map(String.init).joined(separator: ","))") }
@@ -59,16 +59,16 @@ public struct RolloutPlan: Sendable, Hashable, Codable {
         return self
     }
 
-    public var acceptsLegacyWrong: Bool { accept.contains("legacy_wrong") }
+    package var acceptsLegacyWrong: Bool { accept.contains("legacy_wrong") }
 
     /// The step after a stream share: the first larger step (nil once at 100).
-    public func nextStep(after share: Int) -> RolloutPosition? {
+    package func nextStep(after share: Int) -> RolloutPosition? {
         guard let p = steps.first(where: { $0 > share }) else { return nil }
         return p == 100 ? .cutover : .canary(p)
     }
 
     /// "1,10,50,100; 3 clean rounds and 600 s per step; legacy_wrong accepted".
-    public var summary: String {
+    package var summary: String {
         "steps \(steps.map(String.init).joined(separator: ",")); \(rounds) clean round\(rounds == 1 ? "" : "s") and \(minSeconds) s per step"
             + (accept.isEmpty ? "" : "; \(accept.joined(separator: ", ")) accepted")
     }

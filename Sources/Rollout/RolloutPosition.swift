@@ -3,11 +3,11 @@
 /// The percentage is stored as the stream path's share of keys in every phase (0 in shadow, 100
 /// in cutover), so "does this change give the stream more keys" is one integer comparison and
 /// the gate can be applied uniformly to `advance` and `set`.
-public struct RolloutPosition: Sendable, Hashable, Codable, CustomStringConvertible {
-    public var phase: RolloutPhase
-    public var percent: Int
+package struct RolloutPosition: Sendable, Hashable, Codable, CustomStringConvertible {
+    package var phase: RolloutPhase
+    package var percent: Int
 
-    public init(phase: RolloutPhase, percent: Int) {
+    package init(phase: RolloutPhase, percent: Int) {
         self.phase = phase
         switch phase {
         case .shadow: self.percent = 0
@@ -16,15 +16,15 @@ public struct RolloutPosition: Sendable, Hashable, Codable, CustomStringConverti
         }
     }
 
-    public static let shadow = RolloutPosition(phase: .shadow, percent: 0)
-    public static let cutover = RolloutPosition(phase: .cutover, percent: 100)
-    public static func canary(_ percent: Int) -> RolloutPosition { RolloutPosition(phase: .canary, percent: percent) }
+    package static let shadow = RolloutPosition(phase: .shadow, percent: 0)
+    package static let cutover = RolloutPosition(phase: .cutover, percent: 100)
+    package static func canary(_ percent: Int) -> RolloutPosition { RolloutPosition(phase: .canary, percent: percent) }
 
     /// The share of keys (0...100) the stream path serves.
-    public var streamShare: Int { percent }
+    package var streamShare: Int { percent }
 
     /// The path authoritative for a key (the record key: the contact_id's UTF-8 bytes).
-    public func owner(ofKey key: some Sequence<UInt8>) -> ServingPath {
+    package func owner(ofKey key: some Sequence<UInt8>) -> ServingPath {
         switch phase {
         case .shadow: .legacy
         case .cutover: .stream
@@ -32,7 +32,7 @@ public struct RolloutPosition: Sendable, Hashable, Codable, CustomStringConverti
         }
     }
 
-    public func owner(of contactId: String) -> ServingPath { owner(ofKey: contactId.utf8) }
+    package func owner(of contactId: String) -> ServingPath { owner(ofKey: contactId.utf8) }
 
-    public var description: String { phase == .canary ? "canary \(percent)%" : phase.rawValue }
+    package var description: String { phase == .canary ? "canary \(percent)%" : phase.rawValue }
 }

@@ -1,12 +1,12 @@
 /// A rollout change that was not made: the gate was closed, or the request made no sense in the
 /// current phase. The description is the one line an operator sees.
-public struct RolloutRefused: Error, CustomStringConvertible, Sendable {
-    public var action: RolloutAction
-    public var reason: String
+package struct RolloutRefused: Error, CustomStringConvertible, Sendable {
+    package var action: RolloutAction
+    package var reason: String
     /// The gate's verdict when the gate was the reason.
-    public var verdict: GateVerdict?
+    package var verdict: GateVerdict?
 
-    public var description: String {
+    package var description: String {
         if let verdict, !verdict.open {
             return "rollout \(action.rawValue) refused: the gate is closed: \(verdict.problems.joined(separator: "; ")) "
                 + "(run comparison rounds until the newest \(verdict.rounds) are clean, or pass --force to override; the override is audited)"

@@ -1,16 +1,16 @@
 /// What `bridge rollout status` reports: the state, the gate's verdict now, recent history.
-public struct RolloutStatus: Sendable, Hashable, Codable {
-    public var phase: RolloutPhase
-    public var percent: Int
-    public var since: String?
-    public var by: String?
-    public var reason: String?
-    public var gate: GateVerdict
-    public var history: [RolloutHistoryEntry]
+package struct RolloutStatus: Sendable, Hashable, Codable {
+    package var phase: RolloutPhase
+    package var percent: Int
+    package var since: String?
+    package var by: String?
+    package var reason: String?
+    package var gate: GateVerdict
+    package var history: [RolloutHistoryEntry]
     /// The progressive plan, where it stands and what it does next (nil without a plan).
-    public var plan: PlanStatus?
+    package var plan: PlanStatus?
 
-    public init(state: RolloutState, gate: GateVerdict, history: [RolloutHistoryEntry], plan: PlanStatus? = nil) {
+    package init(state: RolloutState, gate: GateVerdict, history: [RolloutHistoryEntry], plan: PlanStatus? = nil) {
         phase = state.position.phase
         percent = state.position.percent
         since = state.since

@@ -6,15 +6,15 @@ import PostgresClient
 /// Every change runs in one transaction that first locks the state row (SELECT … FOR UPDATE):
 /// two operators changing the rollout at once are serialised, and each judges the gate and
 /// records its history row against the state the other one left, never against a stale read.
-public struct RolloutStore: Sendable {
-    public let postgres: PostgresClient
+package struct RolloutStore: Sendable {
+    package let postgres: PostgresClient
 
-    public init(postgres: PostgresClient) {
+    package init(postgres: PostgresClient) {
         self.postgres = postgres
     }
 
-    public struct NotMigrated: Error, CustomStringConvertible, Sendable {
-        public var description: String { "postgresql: bridge.rollout_state has no row; run `bridge migrate` first" }
+    package struct NotMigrated: Error, CustomStringConvertible, Sendable {
+        package var description: String { "postgresql: bridge.rollout_state has no row; run `bridge migrate` first" }
     }
 
     static let stateColumns: PostgresQuery = """
@@ -23,7 +23,7 @@ public struct RolloutStore: Sendable {
         """
 
     /// The current phase and percentage only: the router's frequent, cheap read.
-    public func position() async throws -> RolloutPosition {
+    package func position() async throws -> RolloutPosition {
         try await postgres.withConnection { conn in
             let rows = try conn.query("SELECT phase, canary_percent FROM bridge.rollout_state WHERE id = 1")
             guard rows.count == 1 else { throw NotMigrated() }
@@ -31,12 +31,12 @@ public struct RolloutStore: Sendable {
         }
     }
 
-    public func state() async throws -> RolloutState {
+    package func state() async throws -> RolloutState {
         try await postgres.withConnection { conn in try Self.state(conn, lock: false) }
     }
 
     /// The newest history entries, newest first.
-    public func history(limit: Int) async throws -> [RolloutHistoryEntry] {
+    package func history(limit: Int) async throws -> [RolloutHistoryEntry] {
         try await postgres.withConnection { conn in
             try conn.query("""
                 SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), operator, action,
@@ -55,12 +55,12 @@ public struct RolloutStore: Sendable {
     }
 
     /// The gate's verdict now (for `status`).
-    public func verdict(gate: RolloutGate) async throws -> GateVerdict {
+    package func verdict(gate: RolloutGate) async throws -> GateVerdict {
         try await postgres.withConnection { conn in try gate.verdict(using: conn) }
     }
 
     /// Everything `rollout status` shows.
-    public func status(gate: RolloutGate, historyLimit: Int = 5) async throws -> RolloutStatus {
+    package func status(gate: RolloutGate, historyLimit: Int = 5) async throws -> RolloutStatus {
         let state = try await state()
         let verdict = try await verdict(gate: gate)
         let history = try await history(limit: historyLimit)
@@ -69,7 +69,7 @@ public struct RolloutStore: Sendable {
     }
 
     /// shadow → canary (at `percent`, default 10) or canary → cutover, through the gate.
-    public func advance(percent: Int? = nil, force: Bool, operator: String, reason: String?, gate: RolloutGate) async throws -> RolloutChange {
+    package func advance(percent: Int? = nil, force: Bool, operator: String, reason: String?, gate: RolloutGate) async throws -> RolloutChange {
         try await change(.advance, force: force, operator: `operator`, reason: reason, gate: gate) { current in
             guard let next = current.phase.next else {
                 throw RolloutRefused(action: .advance, reason: "already at cutover, there is no further phase")
@@ -81,7 +81,7 @@ public struct RolloutStore: Sendable {
     /// Moves to `phase` directly. Giving the stream path more keys goes through the gate;
     /// giving it fewer is always allowed. In canary, `percent` defaults to the current canary
     /// percentage (or 10 when coming from another phase).
-    public func set(_ phase: RolloutPhase, percent: Int?, force: Bool, operator: String, reason: String?, gate: RolloutGate) async throws -> RolloutChange {
+    package func set(_ phase: RolloutPhase, percent: Int?, force: Bool, operator: String, reason: String?, gate: RolloutGate) async throws -> RolloutChange {
         try await change(.set, force: force, operator: `operator`, reason: reason, gate: gate) { current in
             let p = percent ?? (current.phase == .canary ? current.percent : 10)
             return RolloutPosition(phase: phase, percent: p)
@@ -90,7 +90,7 @@ public struct RolloutStore: Sendable {
 
     /// Back to shadow from any phase (shadow included, which is recorded too): never gated,
     /// because serving from the legacy path is always safe.
-    public func rollback(operator: String, reason: String?) async throws -> RolloutChange {
+    package func rollback(operator: String, reason: String?) async throws -> RolloutChange {
         try await change(.rollback, force: false, operator: `operator`, reason: reason, gate: RolloutGate()) { _ in .shadow }
     }
 

@@ -2,18 +2,18 @@ import PostgresClient
 
 /// `bridge.router_served_positions`: the rollout positions the serving topic may still reflect
 /// for some key, per router group (see migrations/0005_rollout.sql for why this is persisted).
-public struct ServedPositionsStore: Sendable {
-    public let postgres: PostgresClient
-    public let group: String
+package struct ServedPositionsStore: Sendable {
+    package let postgres: PostgresClient
+    package let group: String
 
-    public init(postgres: PostgresClient, group: String) {
+    package init(postgres: PostgresClient, group: String) {
         self.postgres = postgres
         self.group = group
     }
 
     /// The recorded positions; a router group that never ran has served nothing but the initial
     /// shadow phase (every topic record it will read for the first time is routed afresh).
-    public func load() async throws -> Set<RolloutPosition> {
+    package func load() async throws -> Set<RolloutPosition> {
         let group = self.group
         let positions = try await postgres.withConnection { conn in
             try conn.query("""
@@ -27,7 +27,7 @@ public struct ServedPositionsStore: Sendable {
     }
 
     /// Replaces the recorded set in one transaction.
-    public func save(_ positions: Set<RolloutPosition>) async throws {
+    package func save(_ positions: Set<RolloutPosition>) async throws {
         let group = self.group
         try await postgres.withConnection { conn in
             try conn.transaction { conn in

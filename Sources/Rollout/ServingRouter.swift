@@ -33,9 +33,9 @@ import StreamAgg
 ///
 /// An actor because the loop's steps share the position and the served positions; the loop
 /// calls one step at a time, so the actor never makes a step wait for another.
-public actor ServingRouter: BatchProcessor {
-    public nonisolated var path: String { "router" }
-    public nonisolated var isAggregationPath: Bool { false }
+package actor ServingRouter: BatchProcessor {
+    package nonisolated var path: String { "router" }
+    package nonisolated var isAggregationPath: Bool { false }
 
     let configuration: BridgeConfiguration
     let logger: Logger
@@ -65,7 +65,7 @@ public actor ServingRouter: BatchProcessor {
     /// The router's loop. It connects PostgreSQL (rollout state, legacy store), Redis (stream
     /// store) and a producer when it runs, failing with the service and its address when one
     /// cannot be reached, and closes them when it stops.
-    public static func makeService(configuration: BridgeConfiguration, exitWhenIdle: Bool, logger: Logger,
+    package static func makeService(configuration: BridgeConfiguration, exitWhenIdle: Bool, logger: Logger,
                                    upstream: UpstreamCompletion? = nil, refreshInterval: Duration = .milliseconds(250),
                                    chunk: Int = 1000, idleGrace: Duration = .seconds(3)) -> InputLoop {
         let topics = configuration.topics
@@ -106,7 +106,7 @@ public actor ServingRouter: BatchProcessor {
 
     /// Brings the serving topic in line with the rollout before anything is forwarded: a router
     /// that died half-way through a re-publish finishes it first.
-    public func prepare() async throws {
+    package func prepare() async throws {
         served = try await servedStore.load()
         position = try await rollout.position()
         try await converge()
@@ -115,7 +115,7 @@ public actor ServingRouter: BatchProcessor {
 
     /// Follows the rollout: re-reads its position once `refreshInterval` has passed and
     /// re-publishes the keys that changed owner when it moved.
-    public func afterPoll() async throws {
+    package func afterPoll() async throws {
         guard ContinuousClock.now - readAt >= refreshInterval else { return }
         let latest = try await rollout.position()
         readAt = ContinuousClock.now
@@ -129,16 +129,16 @@ public actor ServingRouter: BatchProcessor {
     /// The paths' outputs are acknowledged before they return, so once they have, only the
     /// fetch of their last records can still be in flight: a second of staying at the end
     /// covers it many times over.
-    public nonisolated func idleGrace() -> Duration? {
+    package nonisolated func idleGrace() -> Duration? {
         guard let upstream else { return idleGraceWithoutUpstream }
         return upstream.allFinished ? .seconds(1) : nil
     }
 
-    public func process(_ batch: [KafkaRecord]) async throws {
+    package func process(_ batch: [KafkaRecord]) async throws {
         forwarded += try await forward(batch)
     }
 
-    public func close() async {
+    package func close() async {
         logger.info("router: closing", metadata: ["forwarded": "\(forwarded)", "position": "\(position)"])
         await producer.close()
         postgres.close()

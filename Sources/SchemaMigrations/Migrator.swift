@@ -4,25 +4,25 @@ import PostgresClient
 /// Applies the versioned SQL files of `migrations/` in order, each in its own transaction,
 /// recording each in `bridge.schema_migrations`. Idempotent: applied versions are skipped, and
 /// a file that changed after it was applied is an error rather than a silent divergence.
-public struct Migrator: Sendable {
-    public struct Migration: Sendable {
-        public var version: String
-        public var name: String
-        public var script: SQLScript
-        public var checksum: String
+package struct Migrator: Sendable {
+    package struct Migration: Sendable {
+        package var version: String
+        package var name: String
+        package var script: SQLScript
+        package var checksum: String
     }
 
-    public struct Changed: Error, CustomStringConvertible {
-        public var version: String
-        public var description: String {
+    package struct Changed: Error, CustomStringConvertible {
+        package var version: String
+        package var description: String {
             "migration \(version) was changed after it was applied; add a new migration instead of editing an applied one"
         }
     }
 
-    public let migrations: [Migration]
+    package let migrations: [Migration]
 
     /// Reads `NNNN_name.sql` files (sub-folders such as tests/ are ignored).
-    public init(directory: URL) throws {
+    package init(directory: URL) throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
             .filter { $0.hasSuffix(".sql") && $0.first?.isNumber == true }
             .sorted()
@@ -36,7 +36,7 @@ public struct Migrator: Sendable {
 
     /// The migrations folder: BRIDGE_MIGRATIONS_DIR, else ./migrations, else the one in the
     /// source tree this binary was built from.
-    public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+    package static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
         if let dir = environment["BRIDGE_MIGRATIONS_DIR"], !dir.isEmpty { return URL(fileURLWithPath: dir) }
         let local = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("migrations")
         if FileManager.default.fileExists(atPath: local.path) { return local }
@@ -45,7 +45,7 @@ public struct Migrator: Sendable {
     }
 
     /// Applies what is missing; returns the versions applied by this call.
-    public func apply(using client: PostgresClient) async throws -> [String] {
+    package func apply(using client: PostgresClient) async throws -> [String] {
         let migrations = self.migrations
         return try await client.withConnection { conn in
             try conn.executeScript(SQLScript("""

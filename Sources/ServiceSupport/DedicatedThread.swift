@@ -6,15 +6,15 @@ import Foundation
 /// librdkafka) runs on a thread like this one, never on Swift's cooperative pool: a blocked pool
 /// thread stalls every task in the process, and the pool has only as many threads as cores.
 /// Because the thread is serial it also serialises access to a C handle that is not thread-safe.
-public final class DedicatedThread: @unchecked Sendable {
+package final class DedicatedThread: @unchecked Sendable {
     // The thread holds the queue, never this object: a client dropped without `stop()` (a
     // forgotten connection) then ends its thread from `deinit` instead of leaving it to wait on
     // freed memory.
     private let queue = JobQueue()
 
-    public let name: String
+    package let name: String
 
-    public init(name: String) {
+    package init(name: String) {
         self.name = name
         let queue = self.queue
         let thread = Thread { queue.runJobs() }
@@ -27,12 +27,12 @@ public final class DedicatedThread: @unchecked Sendable {
     }
 
     /// Queues `job`; it runs on this thread after the jobs queued before it.
-    public func submit(_ job: @escaping @Sendable () -> Void) {
+    package func submit(_ job: @escaping @Sendable () -> Void) {
         queue.submit(job, threadName: name)
     }
 
     /// Runs `body` on this thread and suspends the calling task (not a pool thread) until it ends.
-    public func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    package func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             submit {
                 do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
@@ -42,7 +42,7 @@ public final class DedicatedThread: @unchecked Sendable {
 
     /// Runs `body` on this thread and blocks the caller until it ends. Only for callers that are
     /// themselves on a dedicated thread (a librdkafka callback, for example), never from a task.
-    public func runBlocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) throws -> T {
+    package func runBlocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) throws -> T {
         let box = ResultBox<T>()
         let done = DispatchSemaphore(value: 0)
         submit {
@@ -54,7 +54,7 @@ public final class DedicatedThread: @unchecked Sendable {
     }
 
     /// Lets the queued jobs finish, then ends the thread. Blocks until it has ended.
-    public func stop() {
+    package func stop() {
         queue.finish(waitingForTheThread: true)
     }
 }
@@ -118,7 +118,7 @@ private final class ResultBox<T>: @unchecked Sendable {
 
 /// Runs one blocking call on a short-lived thread of its own. For rare operations (admin
 /// requests, flush, close) that do not deserve a permanent thread.
-public func onOwnThread<T: Sendable>(_ name: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+package func onOwnThread<T: Sendable>(_ name: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         let thread = Thread {
             do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
@@ -131,7 +131,7 @@ public func onOwnThread<T: Sendable>(_ name: String, _ body: @escaping @Sendable
 /// Runs async work and blocks the calling thread until it ends. Only for code that runs on a
 /// dedicated thread and must answer synchronously (a librdkafka rebalance callback), never from
 /// a task: the work itself runs on the cooperative pool, which a blocked pool thread would starve.
-public func waitBlocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+package func waitBlocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
     let box = ResultBox<T>()
     let done = DispatchSemaphore(value: 0)
     Task {

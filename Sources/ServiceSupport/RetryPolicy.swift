@@ -11,14 +11,14 @@ import Foundation
 /// Only errors that `retryingIf` accepts are retried (by default the transient ones, see
 /// `ServiceError`); any other error is thrown at once. When the attempts run out, the last
 /// error is thrown.
-public struct RetryPolicy: Sendable {
-    public var firstDelay: Duration
-    public var maxDelay: Duration
+package struct RetryPolicy: Sendable {
+    package var firstDelay: Duration
+    package var maxDelay: Duration
     /// Attempts in all, the first included; nil retries until success, a permanent error, or
     /// (for `run`) the wait being interrupted.
-    public var maxAttempts: Int?
+    package var maxAttempts: Int?
 
-    public init(firstDelay: Duration, maxDelay: Duration, maxAttempts: Int? = nil) {
+    package init(firstDelay: Duration, maxDelay: Duration, maxAttempts: Int? = nil) {
         precondition(firstDelay > .zero && maxDelay >= firstDelay, "back-off delays must grow from a positive first delay")
         precondition(maxAttempts.map { $0 >= 1 } ?? true, "at least one attempt")
         self.firstDelay = firstDelay
@@ -27,16 +27,16 @@ public struct RetryPolicy: Sendable {
     }
 
     /// A failed attempt that will be retried, for logging and health reporting.
-    public struct Retry: Sendable {
+    package struct Retry: Sendable {
         /// 1 for the first attempt.
-        public var attempt: Int
-        public var error: any Error
-        public var delay: Duration
+        package var attempt: Int
+        package var error: any Error
+        package var delay: Duration
     }
 
     /// The wait after failed attempt `attempt` (1-based); `jitter` in 0...1 picks a point of
     /// the range [d/2, d].
-    public func delay(afterAttempt attempt: Int, jitter: Double) -> Duration {
+    package func delay(afterAttempt attempt: Int, jitter: Double) -> Duration {
         // Doubling stops at the cap, so the shift never overflows however long the outage.
         var ceiling = firstDelay
         var n = 1
@@ -51,7 +51,7 @@ public struct RetryPolicy: Sendable {
     /// Runs `body` until it succeeds, waiting with `sleep` between attempts. When `sleep`
     /// throws (a cancellation, a graceful shutdown) the wait ends and the attempt's own error
     /// is thrown: the operation was not done.
-    public func run<T>(
+    package func run<T>(
         retryingIf retryable: (any Error) -> Bool = { $0.isTransient },
         onRetry: (Retry) -> Void = { _ in },
         sleep: (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
@@ -72,7 +72,7 @@ public struct RetryPolicy: Sendable {
 
     /// The same for callers on a dedicated thread of their own (a connection's thread, a
     /// librdkafka callback), which may block; never call it from a task.
-    public func runBlocking<T>(
+    package func runBlocking<T>(
         retryingIf retryable: (any Error) -> Bool = { $0.isTransient },
         onRetry: (Retry) -> Void = { _ in },
         sleep: (Duration) -> Void = { Thread.sleep(forTimeInterval: $0.inSeconds) },

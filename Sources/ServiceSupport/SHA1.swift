@@ -3,8 +3,8 @@
 ///
 /// Written for short messages on hot paths (a digest per changed row): the state and the
 /// 80-word schedule live on the stack and the message is never copied.
-public enum SHA1 {
-    public static func digest(_ message: UnsafeRawBufferPointer) -> (UInt32, UInt32, UInt32, UInt32, UInt32) {
+package enum SHA1 {
+    package static func digest(_ message: UnsafeRawBufferPointer) -> (UInt32, UInt32, UInt32, UInt32, UInt32) {
         var h0: UInt32 = 0x67452301, h1: UInt32 = 0xEFCDAB89, h2: UInt32 = 0x98BADCFE
         var h3: UInt32 = 0x10325476, h4: UInt32 = 0xC3D2E1F0
         let count = message.count
@@ -42,13 +42,13 @@ public enum SHA1 {
         return (h0, h1, h2, h3, h4)
     }
 
-    public static func digest(_ bytes: some Collection<UInt8>) -> (UInt32, UInt32, UInt32, UInt32, UInt32) {
+    package static func digest(_ bytes: some Collection<UInt8>) -> (UInt32, UInt32, UInt32, UInt32, UInt32) {
         if let result = bytes.withContiguousStorageIfAvailable({ digest(UnsafeRawBufferPointer($0)) }) { return result }
         return Array(bytes).withUnsafeBytes { digest($0) }
     }
 
     /// The digest as 40 lower-case hex digits.
-    public static func hex(_ bytes: some Collection<UInt8>) -> String {
+    package static func hex(_ bytes: some Collection<UInt8>) -> String {
         let (a, b, c, d, e) = digest(bytes)
         var out: [UInt8] = []
         out.reserveCapacity(40)

@@ -8,14 +8,14 @@ import Foundation
 /// race with another one (a deadlock). Permanent means retrying cannot help until someone
 /// changes the request or the configuration: a syntax error, a wrong password, a key layout
 /// that a Redis Cluster refuses. `RetryPolicy` retries the first kind and throws the second.
-public protocol ServiceError: Error, CustomStringConvertible, Sendable {
+package protocol ServiceError: Error, CustomStringConvertible, Sendable {
     var isTransient: Bool { get }
 }
 
 extension Error {
     /// Whether retrying later may help: what a `ServiceError` says; false for any other error
     /// (a cancellation, a decoding error), which no amount of waiting fixes.
-    public var isTransient: Bool {
+    package var isTransient: Bool {
         (self as? any ServiceError)?.isTransient ?? false
     }
 }
@@ -24,26 +24,26 @@ extension Error {
 ///
 /// Its description is the one line an operator sees: which service, at which address (with any
 /// password removed), and why.
-public struct ServiceUnavailable: ServiceError {
-    public var service: String
-    public var address: String
-    public var detail: String
+package struct ServiceUnavailable: ServiceError {
+    package var service: String
+    package var address: String
+    package var detail: String
     /// False when the service answered and refused us for good (a wrong password, a setting it
     /// does not support): waiting does not bring it back.
-    public var isTransient: Bool
+    package var isTransient: Bool
 
-    public init(service: String, address: String, detail: String, isTransient: Bool = true) {
+    package init(service: String, address: String, detail: String, isTransient: Bool = true) {
         self.service = service
         self.address = address
         self.detail = oneLine(detail)
         self.isTransient = isTransient
     }
 
-    public var description: String { "\(service) at \(address) is unreachable: \(detail)" }
+    package var description: String { "\(service) at \(address) is unreachable: \(detail)" }
 }
 
 /// Folds a multi-line C library message into one line for logs and errors.
-public func oneLine(_ text: String) -> String {
+package func oneLine(_ text: String) -> String {
     text.split(whereSeparator: \.isNewline)
         .map { $0.trimmingCharacters(in: .whitespaces) }
         .filter { !$0.isEmpty }

@@ -3,41 +3,41 @@
 ///
 /// The authority may list several hosts (`scheme://user:password@h1:p1,h2:p2/path`), as the seed
 /// nodes of a Redis Cluster or libpq's multi-host URLs do.
-public struct ServiceURL: Sendable, Equatable {
-    public struct Host: Sendable, Equatable {
-        public var host: String
-        public var port: Int?
+package struct ServiceURL: Sendable, Equatable {
+    package struct Host: Sendable, Equatable {
+        package var host: String
+        package var port: Int?
 
-        public init(host: String, port: Int?) {
+        package init(host: String, port: Int?) {
             self.host = host
             self.port = port
         }
     }
 
-    public var scheme: String
-    public var user: String?
-    public var password: String?
+    package var scheme: String
+    package var user: String?
+    package var password: String?
     /// At least one, in the order written.
-    public var hosts: [Host]
-    public var path: String
-    public var query: [(String, String)]
+    package var hosts: [Host]
+    package var path: String
+    package var query: [(String, String)]
 
-    public static func == (a: ServiceURL, b: ServiceURL) -> Bool {
+    package static func == (a: ServiceURL, b: ServiceURL) -> Bool {
         a.scheme == b.scheme && a.user == b.user && a.password == b.password && a.hosts == b.hosts
             && a.path == b.path && a.query.elementsEqual(b.query, by: ==)
     }
 
-    public struct Invalid: Error, CustomStringConvertible, Sendable {
-        public var url: String
-        public var reason: String
-        public var description: String { "invalid URL \(url): \(reason)" }
-        public init(url: String, reason: String) {
+    package struct Invalid: Error, CustomStringConvertible, Sendable {
+        package var url: String
+        package var reason: String
+        package var description: String { "invalid URL \(url): \(reason)" }
+        package init(url: String, reason: String) {
             self.url = url
             self.reason = reason
         }
     }
 
-    public init(parsing raw: String) throws {
+    package init(parsing raw: String) throws {
         let redacted = ServiceURL.redact(raw)
         guard let schemeEnd = raw.range(of: "://") else { throw Invalid(url: redacted, reason: "missing scheme://") }
         scheme = String(raw[..<schemeEnd.lowerBound]).lowercased()
@@ -90,19 +90,19 @@ public struct ServiceURL: Sendable, Equatable {
     }
 
     /// `host:port` as it appears in messages; every host, comma-separated, when there are several.
-    public func address(defaultPort: Int) -> String {
+    package func address(defaultPort: Int) -> String {
         hosts.map { ServiceURL.address(host: $0.host, port: $0.port ?? defaultPort) }.joined(separator: ",")
     }
 
     /// `host:port`, with an IPv6 address in brackets.
-    public static func address(host: String, port: Int) -> String {
+    package static func address(host: String, port: Int) -> String {
         "\(host.contains(":") ? "[\(host)]" : host):\(port)"
     }
 
     /// The URL with any password replaced by `***`: the only form of a URL that may reach a log
     /// line, an error, a status page or a report. Passwords in the user information and in
     /// libpq's `password` and `sslpassword` query parameters are both replaced.
-    public static func redact(_ raw: String) -> String {
+    package static func redact(_ raw: String) -> String {
         redactUserInfo(redactQuery(raw))
     }
 

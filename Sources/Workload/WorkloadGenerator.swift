@@ -9,26 +9,26 @@ import Foundation
 /// several UTC offsets and fraction lengths; some events are re-delivered (a few with changed
 /// content, which the contract says must not count), some arrive out of time order, and a
 /// configurable share of records is malformed in the ways the contract names.
-public struct WorkloadGenerator: Sendable {
-    public struct Record: Sendable, Hashable {
-        public var topic: InputTopic
-        public var key: [UInt8]?
-        public var value: [UInt8]?
+package struct WorkloadGenerator: Sendable {
+    package struct Record: Sendable, Hashable {
+        package var topic: InputTopic
+        package var key: [UInt8]?
+        package var value: [UInt8]?
     }
 
-    public var contacts: Int
-    public var events: Int
-    public var seed: UInt64
+    package var contacts: Int
+    package var events: Int
+    package var seed: UInt64
     /// Share of records made invalid on purpose (0...1).
-    public var invalidShare: Double
+    package var invalidShare: Double
     /// Share of message events delivered twice.
-    public var duplicateShare: Double
+    package var duplicateShare: Double
 
-    public static let campuses = ["north", "south", "east", "west", "online"]
+    package static let campuses = ["north", "south", "east", "west", "online"]
     static let firstNames = ["Ana", "Bo", "Chloé", "Dmitri", "Eun-ji", "Fatima", "Günter", "Hana", "Iñaki", "José", "Kwame", "Léa", "Mateus", "Nguyễn", "Olúwaseun", "Priya", "Quinn", "Renée", "Søren", "Tomás", "Ümit", "Zoë 🎓"]
     static let offsets = ["Z", "+00:00", "-05:00", "+05:30", "-08:00", "+09:00", "+14:00", "-03:30"]
 
-    public init(contacts: Int, events: Int, seed: UInt64 = 42, invalidShare: Double = 0.01, duplicateShare: Double = 0.02) {
+    package init(contacts: Int, events: Int, seed: UInt64 = 42, invalidShare: Double = 0.01, duplicateShare: Double = 0.02) {
         self.contacts = max(1, contacts)
         self.events = max(0, events)
         self.seed = seed
@@ -38,7 +38,7 @@ public struct WorkloadGenerator: Sendable {
 
     /// Calls `emit` with every record in production order; returns how many were emitted.
     @discardableResult
-    public func generate(_ emit: (Record) throws -> Void) throws -> Int {
+    package func generate(_ emit: (Record) throws -> Void) throws -> Int {
         var rng = SplitMix64(seed: seed)
         var emitted = 0
         let base: Int64 = 1_793_491_200_000 // 2026-11-01T00:00:00Z
@@ -161,10 +161,10 @@ public struct WorkloadGenerator: Sendable {
 }
 
 /// A small, fast, seedable generator: the same seed gives the same workload on every machine.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
+package struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
+    package init(seed: UInt64) { state = seed }
+    package mutating func next() -> UInt64 {
         state &+= 0x9E3779B97F4A7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9

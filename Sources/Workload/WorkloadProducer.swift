@@ -4,18 +4,18 @@ import KafkaClient
 
 /// Produces a generated workload to the input topics in chunks, optionally paced to a rate,
 /// reporting progress about once a second.
-public struct WorkloadProducer: Sendable {
-    public let producer: KafkaProducer
-    public let topics: TopicNames
+package struct WorkloadProducer: Sendable {
+    package let producer: KafkaProducer
+    package let topics: TopicNames
 
-    public init(producer: KafkaProducer, topics: TopicNames) {
+    package init(producer: KafkaProducer, topics: TopicNames) {
         self.producer = producer
         self.topics = topics
     }
 
     /// Returns the number of records produced. `progress` gets (sent, total, records/s).
     @discardableResult
-    public func produce(_ generator: WorkloadGenerator, rate: Double? = nil,
+    package func produce(_ generator: WorkloadGenerator, rate: Double? = nil,
                         progress: @Sendable (Int, Int, Double) -> Void = { _, _, _ in }) async throws -> Int {
         var all: [OutgoingRecord] = []
         try generator.generate { record in
@@ -28,7 +28,7 @@ public struct WorkloadProducer: Sendable {
     /// of a tenth of a second. Returns the number sent; `progress` gets (sent, total,
     /// records/s) about once a second and at the end.
     @discardableResult
-    public static func send(_ records: [OutgoingRecord], with producer: KafkaProducer, rate: Double? = nil,
+    package static func send(_ records: [OutgoingRecord], with producer: KafkaProducer, rate: Double? = nil,
                             progress: @Sendable (Int, Int, Double) -> Void = { _, _, _ in }) async throws -> Int {
         let chunkSize = rate.map { max(1, min(5000, Int($0 / 10))) } ?? 5000
         let start = ContinuousClock.now

@@ -5,12 +5,12 @@ import Testing
 /// unexplained outage, and a reshard could move the slot another test is migrating by hand.
 /// Tests that only use the cluster need not take it; they see at most transient errors, which
 /// the client and the paths wait out.
-public struct ClusterTopologyLock: SuiteTrait, TestTrait, TestScoping {
+package struct ClusterTopologyLock: SuiteTrait, TestTrait, TestScoping {
     static let slot = TestSlots(count: 1)
 
-    public var isRecursive: Bool { true }
+    package var isRecursive: Bool { true }
 
-    public func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+    package func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
         // The suite itself only groups its tests; each test function takes the lock.
         guard !test.isSuite else { return try await function() }
         try await Self.slot.holding(function)
@@ -19,5 +19,5 @@ public struct ClusterTopologyLock: SuiteTrait, TestTrait, TestScoping {
 
 extension Trait where Self == ClusterTopologyLock {
     /// One topology-changing cluster test at a time (see `ClusterTopologyLock`).
-    public static var clusterTopology: ClusterTopologyLock { ClusterTopologyLock() }
+    package static var clusterTopology: ClusterTopologyLock { ClusterTopologyLock() }
 }

@@ -4,7 +4,7 @@ import BridgeSupport
 extension ReferenceFold {
     /// The contract's aggregates over what the input topics hold now, each partition in order:
     /// the oracle the integration tests compare both stores and the output topics against.
-    public static func ofInputs(_ configuration: BridgeConfiguration) async throws -> ReferenceFold {
+    package static func ofInputs(_ configuration: BridgeConfiguration) async throws -> ReferenceFold {
         var fold = ReferenceFold()
         for input in InputTopic.allCases {
             let read = try await TopicReader.readAll([configuration.topics.name(of: input)], configuration: configuration)

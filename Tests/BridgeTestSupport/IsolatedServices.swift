@@ -10,11 +10,11 @@ import Workload
 /// One test's private slice of the shared services: a unique prefix for topics, consumer groups
 /// and Redis keys (topics created, 4 partitions), optionally its own migrated database, and the
 /// short session timeout the embedded broker needs to admit a group member quickly.
-public struct IsolatedServices: Sendable {
-    public let configuration: BridgeConfiguration
-    public let database: TestDatabase?
+package struct IsolatedServices: Sendable {
+    package let configuration: BridgeConfiguration
+    package let database: TestDatabase?
 
-    public static func make(database withDatabase: Bool = true,
+    package static func make(database withDatabase: Bool = true,
                             adjust: (inout BridgeConfiguration) -> Void = { _ in }) async throws -> IsolatedServices {
         let tag = UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
         var configuration = try BridgeConfiguration.fromEnvironment()
@@ -31,17 +31,17 @@ public struct IsolatedServices: Sendable {
         return IsolatedServices(configuration: configuration, database: database)
     }
 
-    public var prefix: String { configuration.topicPrefix }
+    package var prefix: String { configuration.topicPrefix }
 
     /// Produces a generated workload to the input topics.
-    public func produce(_ generator: WorkloadGenerator) async throws {
+    package func produce(_ generator: WorkloadGenerator) async throws {
         let producer = try KafkaProducer(configuration: configuration.kafka)
         try await WorkloadProducer(producer: producer, topics: configuration.topics).produce(generator)
         await producer.close()
     }
 
     /// Runs the named paths concurrently until each has consumed every input partition to its end.
-    public func runPaths(legacy: Bool = true, stream: Bool = true, logger: Logger) async throws {
+    package func runPaths(legacy: Bool = true, stream: Bool = true, logger: Logger) async throws {
         let configuration = self.configuration
         try await withThrowingTaskGroup(of: Void.self) { group in
             if legacy {
@@ -55,7 +55,7 @@ public struct IsolatedServices: Sendable {
     }
 
     /// Best effort: the slice's Redis keys and database (topics stay: the embedded broker forgets them).
-    public func tearDown(redis: RedisClient? = nil) async {
+    package func tearDown(redis: RedisClient? = nil) async {
         _ = try? await redis?.deleteKeys(matching: prefix + "*")
         await database?.drop()
     }
@@ -64,7 +64,7 @@ public struct IsolatedServices: Sendable {
 /// Runs `body` on a fresh slice of the services (see `IsolatedServices.make`) and tears the
 /// slice down afterwards, also when `body` throws.
 @discardableResult
-public func withIsolatedServices<Result>(database: Bool = true, adjust: (inout BridgeConfiguration) -> Void = { _ in },
+package func withIsolatedServices<Result>(database: Bool = true, adjust: (inout BridgeConfiguration) -> Void = { _ in },
                                          _ body: (IsolatedServices) async throws -> Result) async throws -> Result {
     try await withCleanUp(try await IsolatedServices.make(database: database, adjust: adjust), cleanUp: { await $0.tearDown() }, body)
 }

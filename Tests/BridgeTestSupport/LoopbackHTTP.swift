@@ -9,14 +9,14 @@ import ServiceSupport
 /// the last test, and a test process once crashed at exit (SIGSEGV in libcrypto after every
 /// test had passed) while OpenSSL was being torn down under them. This one does its work on a
 /// thread of its own and leaves nothing behind.
-public enum LoopbackHTTP {
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
+package enum LoopbackHTTP {
+    package struct Failure: Error, CustomStringConvertible {
+        package var description: String
     }
 
     /// GET `path` from 127.0.0.1:`port`: the status code and the body. HTTP/1.0, so the server
     /// closes the connection after one response and never chunks it.
-    public static func get(port: Int, path: String, timeoutSeconds: Int = 10) async throws -> (code: Int, body: String) {
+    package static func get(port: Int, path: String, timeoutSeconds: Int = 10) async throws -> (code: Int, body: String) {
         let raw = try await onOwnThread("http-get") { try exchange(port: port, path: path, timeoutSeconds: timeoutSeconds) }
         guard let split = raw.firstRange(of: [13, 10, 13, 10]) else {
             throw Failure(description: "GET \(path): no complete response header")

@@ -9,13 +9,13 @@ import Synchronization
 /// range was sometimes taken by one of them before the server bound it ("Address already in
 /// use"). Below it, only the suite's own servers bind, and a port is handed out once per run
 /// and only when it can be bound at that moment.
-public enum LoopbackPort {
+package enum LoopbackPort {
     private static let handedOut = Mutex<Set<Int>>([])
 
     /// A port no other test of this run has been given and nothing listens on now. Ports from
     /// 20000 to 22767 only, so that a Redis Cluster node's bus port (its port + 10000) stays
     /// below the ephemeral range too.
-    public static func reserve() -> Int {
+    package static func reserve() -> Int {
         while true {
             let port = Int.random(in: 20_000...22_767)
             let fresh = handedOut.withLock { $0.insert(port).inserted }

@@ -10,11 +10,11 @@ import ServiceSupport
 /// Which node is a master changes as tests fail nodes over and move slots, so nothing here
 /// assumes a layout: every question is asked of the cluster. Tests that change the topology
 /// take `ClusterTopologyLock` so that they do not pull nodes from under each other.
-public enum TestCluster {
-    public static let firstPort = Int(ProcessInfo.processInfo.environment["BRIDGE_CLUSTER_PORT"] ?? "") ?? 17000
-    public static let nodes = (0..<6).map { RedisEndpoint(host: "127.0.0.1", port: firstPort + $0) }
+package enum TestCluster {
+    package static let firstPort = Int(ProcessInfo.processInfo.environment["BRIDGE_CLUSTER_PORT"] ?? "") ?? 17000
+    package static let nodes = (0..<6).map { RedisEndpoint(host: "127.0.0.1", port: firstPort + $0) }
     /// Three seeds, as an operator would give them.
-    public static let url = "redis://" + nodes.prefix(3).map(\.description).joined(separator: ",")
+    package static let url = "redis://" + nodes.prefix(3).map(\.description).joined(separator: ",")
 
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -22,7 +22,7 @@ public enum TestCluster {
 
     /// Runs `body` with a plain connection to one node (not routed: a node that does not own
     /// a key answers MOVED), on a short-lived thread of its own.
-    public static func onNode<T: Sendable>(_ node: RedisEndpoint, _ body: @escaping @Sendable (RedisConnection) throws -> T) async throws -> T {
+    package static func onNode<T: Sendable>(_ node: RedisEndpoint, _ body: @escaping @Sendable (RedisConnection) throws -> T) async throws -> T {
         try await onOwnThread("test-cluster-\(node.port)") {
             let configuration = try RedisConfiguration(url: "redis://\(node)/0", timeoutSeconds: 2, reconnectAttempts: 0)
             let connection = try RedisConnection(configuration: configuration, endpoint: node)
@@ -32,7 +32,7 @@ public enum TestCluster {
     }
 
     /// `CLUSTER SLOTS` as the first node that answers sees it: each master with its ranges.
-    public static func slotRanges() async throws -> [(slots: ClosedRange<Int>, master: RedisEndpoint)] {
+    package static func slotRanges() async throws -> [(slots: ClosedRange<Int>, master: RedisEndpoint)] {
         var lastError: (any Error)?
         for node in nodes {
             do {
@@ -49,24 +49,24 @@ public enum TestCluster {
         throw lastError ?? TestClusterError("no cluster node answered")
     }
 
-    public static func master(ofSlot slot: Int) async throws -> RedisEndpoint? {
+    package static func master(ofSlot slot: Int) async throws -> RedisEndpoint? {
         try await slotRanges().first { $0.slots.contains(slot) }?.master
     }
 
     /// Every master, each with its slots in ascending order.
-    public static func masters() async throws -> [RedisEndpoint: [Int]] {
+    package static func masters() async throws -> [RedisEndpoint: [Int]] {
         var slots: [RedisEndpoint: [Int]] = [:]
         for (range, master) in try await slotRanges() { slots[master, default: []] += Array(range) }
         return slots.mapValues { $0.sorted() }
     }
 
-    public static func nodeID(_ node: RedisEndpoint) async throws -> String {
+    package static func nodeID(_ node: RedisEndpoint) async throws -> String {
         try await onNode(node) { try $0.command(["CLUSTER", "MYID"]).check().string ?? "" }
     }
 
     /// A key whose hash tag puts it in `slot` (found by trying tags in turn; every slot has one
     /// within a few tens of thousands of tries).
-    public static func key(inSlot slot: Int, _ name: String) -> String {
+    package static func key(inSlot slot: Int, _ name: String) -> String {
         var i = 0
         while RedisHashSlot.of(key: Array("\(i)".utf8)) != slot { i += 1 }
         return "{\(i)}\(name)"
@@ -75,7 +75,7 @@ public enum TestCluster {
     // MARK: - Faults and moves
 
     /// SIGKILL to a node's process (found with INFO server): no shutdown, no last fsync.
-    public static func kill9(_ node: RedisEndpoint) async throws {
+    package static func kill9(_ node: RedisEndpoint) async throws {
         let info = try await onNode(node) { try $0.command(["INFO", "server"]).check().string ?? "" }
         guard let line = info.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("process_id:") }),
               let pid = Int32(line.dropFirst("process_id:".count)) else {
@@ -86,7 +86,7 @@ public enum TestCluster {
 
     /// Waits until another node serves `slot` (the replica promoted) and the cluster reports
     /// itself whole again. Returns the new master.
-    public static func waitForFailover(ofSlot slot: Int, awayFrom old: RedisEndpoint, seconds: Int = 60) async throws -> RedisEndpoint {
+    package static func waitForFailover(ofSlot slot: Int, awayFrom old: RedisEndpoint, seconds: Int = 60) async throws -> RedisEndpoint {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while ContinuousClock.now < deadline {
             if let owner = try? await master(ofSlot: slot), owner != old,
@@ -100,7 +100,7 @@ public enum TestCluster {
 
     /// Starts whatever node is down, with the project's own script (a node killed earlier
     /// rejoins, as a replica if it was failed over), and waits until the cluster is stable.
-    public static func restore() async throws {
+    package static func restore() async throws {
         try await run(packageRoot.appendingPathComponent("scripts/services").path, ["up", "cluster"])
         try await waitUntilStable()
     }
@@ -109,7 +109,7 @@ public enum TestCluster {
     /// reshard or a failover reaches the nodes not involved by gossip, a moment later), and
     /// every master has a replica online and caught up. A test that kills a master starts from
     /// here; otherwise it would measure a replica still copying its master, not the failover.
-    public static func waitUntilStable(seconds: Int = 60) async throws {
+    package static func waitUntilStable(seconds: Int = 60) async throws {
         let deadline = ContinuousClock.now + .seconds(seconds)
         var problem = ""
         while ContinuousClock.now < deadline {
@@ -146,7 +146,7 @@ public enum TestCluster {
     }
 
     /// `redis-cli --cluster reshard`: moves `count` slots (the source's lowest) with their keys.
-    public static func reshard(from source: RedisEndpoint, to target: RedisEndpoint, count: Int) async throws {
+    package static func reshard(from source: RedisEndpoint, to target: RedisEndpoint, count: Int) async throws {
         let from = try await nodeID(source)
         let to = try await nodeID(target)
         try await run("/usr/bin/env", ["redis-cli", "--cluster", "reshard", source.description,
@@ -158,21 +158,21 @@ public enum TestCluster {
     /// The first half of moving one slot by hand, as `reshard` does it: `target` importing,
     /// `source` migrating. Keys then move one by one with `moveKeys`, and a key already moved
     /// is answered on `source` with ASK.
-    public static func beginMigration(slot: Int, from source: RedisEndpoint, to target: RedisEndpoint) async throws {
+    package static func beginMigration(slot: Int, from source: RedisEndpoint, to target: RedisEndpoint) async throws {
         let sourceID = try await nodeID(source)
         let targetID = try await nodeID(target)
         try await onNode(target) { _ = try $0.command(["CLUSTER", "SETSLOT", String(slot), "IMPORTING", sourceID]).check() }
         try await onNode(source) { _ = try $0.command(["CLUSTER", "SETSLOT", String(slot), "MIGRATING", targetID]).check() }
     }
 
-    public static func moveKeys(_ keys: [String], from source: RedisEndpoint, to target: RedisEndpoint) async throws {
+    package static func moveKeys(_ keys: [String], from source: RedisEndpoint, to target: RedisEndpoint) async throws {
         try await onNode(source) {
             _ = try $0.command(["MIGRATE", target.host, String(target.port), "", "0", "5000", "KEYS"] + keys).check()
         }
     }
 
     /// Moves the slot's remaining keys and gives the slot to `target` on every master.
-    public static func finishMigration(slot: Int, from source: RedisEndpoint, to target: RedisEndpoint) async throws {
+    package static func finishMigration(slot: Int, from source: RedisEndpoint, to target: RedisEndpoint) async throws {
         while true {
             let keys = try await onNode(source) {
                 try $0.command(["CLUSTER", "GETKEYSINSLOT", String(slot), "100"]).check().array?.compactMap(\.string) ?? []
@@ -208,7 +208,7 @@ public enum TestCluster {
 }
 
 /// Something the test harness could not do to the cluster.
-public struct TestClusterError: Error, CustomStringConvertible {
-    public var description: String
+package struct TestClusterError: Error, CustomStringConvertible {
+    package var description: String
     init(_ description: String) { self.description = description }
 }

@@ -1,13 +1,13 @@
 /// A counting semaphore for tests that must not all run at once (see the `.sharedMachine` and
 /// `.clusterTopology` traits); waiters are served in arrival order.
-public actor TestSlots {
+package actor TestSlots {
     private var free: Int
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    public init(count: Int) { free = count }
+    package init(count: Int) { free = count }
 
     /// Runs `body` holding one slot, waiting for one first if none is free.
-    public nonisolated func holding(_ body: @Sendable () async throws -> Void) async throws {
+    package nonisolated func holding(_ body: @Sendable () async throws -> Void) async throws {
         await acquire()
         do {
             try await body()

@@ -8,14 +8,14 @@ import KafkaClient
 /// "The end" is librdkafka's end-of-partition event on every partition, not the broker's high
 /// watermark: the embedded broker undercounts watermarks for multi-record batches, and a reader
 /// that stopped at them could miss the last records of a partition.
-public enum TopicReader {
-    public struct Incomplete: Error, CustomStringConvertible {
-        public var missing: [TopicPartition]
-        public var description: String { "topics not read to their end: \(missing.map(\.description))" }
+package enum TopicReader {
+    package struct Incomplete: Error, CustomStringConvertible {
+        package var missing: [TopicPartition]
+        package var description: String { "topics not read to their end: \(missing.map(\.description))" }
     }
 
     /// Every record of the topics, per partition in offset order.
-    public static func readAll(_ topics: [String], configuration: BridgeConfiguration) async throws -> [TopicPartition: [KafkaRecord]] {
+    package static func readAll(_ topics: [String], configuration: BridgeConfiguration) async throws -> [TopicPartition: [KafkaRecord]] {
         let admin = try KafkaAdmin(configuration: configuration.kafka)
         var partitions: Set<TopicPartition> = []
         for topic in topics { partitions.formUnion(try await admin.partitions(of: topic)) }
@@ -39,7 +39,7 @@ public enum TopicReader {
 
     /// The last value per key of a topic, in partition order: what a compacted consumer of an
     /// output topic holds. Records without a key are ignored; a tombstone keeps an empty value.
-    public static func lastValues(_ topic: String, configuration: BridgeConfiguration) async throws -> [[UInt8]: [UInt8]] {
+    package static func lastValues(_ topic: String, configuration: BridgeConfiguration) async throws -> [[UInt8]: [UInt8]] {
         var last: [[UInt8]: [UInt8]] = [:]
         for (_, records) in try await readAll([topic], configuration: configuration).sorted(by: { $0.key < $1.key }) {
             for record in records { if let key = record.key { last[key] = record.value ?? [] } }

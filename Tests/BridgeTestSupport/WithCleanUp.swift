@@ -8,7 +8,7 @@
 /// then aborts in its exit-time destructors (`k5_mutex_lock: Assertion 'r == 0' failed`), failing
 /// `swift test` after every test passed.
 @discardableResult
-public func withCleanUp<Resource, Result>(_ resource: Resource, cleanUp: (Resource) async -> Void,
+package func withCleanUp<Resource, Result>(_ resource: Resource, cleanUp: (Resource) async -> Void,
                                           _ body: (Resource) async throws -> Result) async throws -> Result {
     let result: Result
     do {

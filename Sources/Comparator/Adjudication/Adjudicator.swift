@@ -11,13 +11,13 @@ import ServiceSupport
 /// A key is `undetermined` when its fold cannot be rebuilt: a partition it needs no longer
 /// starts at offset 0 (retention removed records), rebuilding it would take more than
 /// `maxRecords` records, or the log ends before what a store applied.
-public struct Adjudicator: Sendable {
-    public let kafka: KafkaConfiguration
-    public let topics: TopicNames
-    public let rules: ComparisonRules
-    public let maxRecords: Int
+package struct Adjudicator: Sendable {
+    package let kafka: KafkaConfiguration
+    package let topics: TopicNames
+    package let rules: ComparisonRules
+    package let maxRecords: Int
 
-    public init(kafka: KafkaConfiguration, topics: TopicNames, rules: ComparisonRules, maxRecords: Int) {
+    package init(kafka: KafkaConfiguration, topics: TopicNames, rules: ComparisonRules, maxRecords: Int) {
         self.kafka = kafka
         self.topics = topics
         self.rules = rules
@@ -142,13 +142,13 @@ struct Adjudication: Sendable {
 }
 
 /// What judging cost: keys judged, records read from Kafka, partitions read, time.
-public struct JudgingCost: Sendable, Equatable {
-    public var judged = 0
-    public var recordsRead = 0
-    public var partitionsRead = 0
-    public var millis: Int64 = 0
+package struct JudgingCost: Sendable, Equatable {
+    package var judged = 0
+    package var recordsRead = 0
+    package var partitionsRead = 0
+    package var millis: Int64 = 0
 
-    public init(judged: Int = 0, recordsRead: Int = 0, partitionsRead: Int = 0, millis: Int64 = 0) {
+    package init(judged: Int = 0, recordsRead: Int = 0, partitionsRead: Int = 0, millis: Int64 = 0) {
         self.judged = judged
         self.recordsRead = recordsRead
         self.partitionsRead = partitionsRead

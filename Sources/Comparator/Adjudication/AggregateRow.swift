@@ -2,25 +2,25 @@ import BridgeModel
 
 /// A row of either aggregate table, for code that judges rows without caring which table they
 /// belong to: the canonical field values (compared under the rules) and the JSON object.
-public enum AggregateRow: Sendable, Hashable {
+package enum AggregateRow: Sendable, Hashable {
     case contact(ContactSummaryRow)
     case campusDay(CampusDailyRow)
 
-    public var table: ComparedTable {
+    package var table: ComparedTable {
         switch self {
         case .contact: .contactSummary
         case .campusDay: .campusDaily
         }
     }
 
-    public var fieldValues: [(name: String, json: String)] {
+    package var fieldValues: [(name: String, json: String)] {
         switch self {
         case .contact(let row): row.fieldValues
         case .campusDay(let row): row.fieldValues
         }
     }
 
-    public var json: String {
+    package var json: String {
         switch self {
         case .contact(let row): row.json
         case .campusDay(let row): row.json

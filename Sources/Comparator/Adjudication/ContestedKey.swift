@@ -3,23 +3,23 @@ import KafkaClient
 
 /// One key whose stored rows are to be judged against the log: both stores' rows, the input
 /// offsets each row reflects, and the input partitions that hold the key's records.
-public struct ContestedKey: Sendable {
-    public enum Key: Sendable, Hashable {
+package struct ContestedKey: Sendable {
+    package enum Key: Sendable, Hashable {
         case contact(String)
         case campusDay(CampusDayKey)
     }
 
-    public var key: Key
-    public var legacy: AggregateRow?
-    public var stream: AggregateRow?
+    package var key: Key
+    package var legacy: AggregateRow?
+    package var stream: AggregateRow?
     /// The next offset each store had applied, per input partition (absent: nothing applied).
-    public var legacyOffsets: [TopicPartition: Int64]
-    public var streamOffsets: [TopicPartition: Int64]
+    package var legacyOffsets: [TopicPartition: Int64]
+    package var streamOffsets: [TopicPartition: Int64]
     /// The input partitions to read: a contact's partition of each input topic (every partition
     /// when no store knows it), every `message-events` partition for a campus-day.
-    public var partitions: [TopicPartition]
+    package var partitions: [TopicPartition]
 
-    public init(key: Key, legacy: AggregateRow?, stream: AggregateRow?, legacyOffsets: [TopicPartition: Int64],
+    package init(key: Key, legacy: AggregateRow?, stream: AggregateRow?, legacyOffsets: [TopicPartition: Int64],
                 streamOffsets: [TopicPartition: Int64], partitions: [TopicPartition]) {
         self.key = key
         self.legacy = legacy
@@ -29,7 +29,7 @@ public struct ContestedKey: Sendable {
         self.partitions = partitions
     }
 
-    public var table: ComparedTable {
+    package var table: ComparedTable {
         switch key {
         case .contact: .contactSummary
         case .campusDay: .campusDaily
@@ -37,7 +37,7 @@ public struct ContestedKey: Sendable {
     }
 
     /// contact_id, or "campus_id|YYYY-MM-DD".
-    public var keyText: String {
+    package var keyText: String {
         switch key {
         case .contact(let id): id
         case .campusDay(let day): day.kafkaKey
@@ -74,6 +74,6 @@ public struct ContestedKey: Sendable {
 }
 
 /// The two stores a key is judged in.
-public enum StoredPath: String, Sendable, CaseIterable, Hashable {
+package enum StoredPath: String, Sendable, CaseIterable, Hashable {
     case legacy, stream
 }

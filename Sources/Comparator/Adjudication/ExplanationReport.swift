@@ -4,11 +4,11 @@ import KafkaClient
 
 /// `bridge explain` as text for people or as one JSON object (contract section 6: `key`,
 /// `table`, `verdict`, `reference`, `legacy`, `stream`, `records`, and more).
-public enum ExplanationReport {
+package enum ExplanationReport {
     /// Records shown in the text form; the JSON form lists every one.
     static let textRecordLimit = 200
 
-    public static func json(_ e: Explanation) -> String {
+    package static func json(_ e: Explanation) -> String {
         let j = e.judgement
         let key = j.key
         func row(_ r: AggregateRow?) -> String { r?.json ?? "null" }
@@ -45,7 +45,7 @@ public enum ExplanationReport {
         ]) + "\n"
     }
 
-    public static func text(_ e: Explanation) -> String {
+    package static func text(_ e: Explanation) -> String {
         let j = e.judgement
         let key = j.key
         var out = "\(key.table.rawValue) \(key.keyText): \(j.verdict.rawValue)\n\(j.reason)\n\n"

@@ -2,25 +2,25 @@ import KafkaClient
 
 /// The verdict on one key and what it rests on: the reference rows folded from the log, and
 /// how each stored row stands against the reference at the offsets that store applied.
-public struct Judgement: Sendable {
-    public var key: ContestedKey
-    public var verdict: Verdict
+package struct Judgement: Sendable {
+    package var key: ContestedKey
+    package var verdict: Verdict
     /// One sentence for people: why this verdict (the explain summary in reports).
-    public var reason: String
+    package var reason: String
     /// The fold of the records both stores applied (nil when the records give no row, or when
     /// undetermined).
-    public var reference: AggregateRow?
+    package var reference: AggregateRow?
     /// Per store, the fold at the offsets that store applied: the row it is judged against.
     /// Equal to `reference` for both when the stores stand at the same offsets.
-    public var referenceFor: [StoredPath: AggregateRow?]
+    package var referenceFor: [StoredPath: AggregateRow?]
     /// Per store, how its row stands against its reference (absent when undetermined).
-    public var standing: [StoredPath: Standing]
+    package var standing: [StoredPath: Standing]
     /// The key's own input records that were folded (its records of both topics for a contact,
     /// its valid events for a campus-day).
-    public var keyRecords: Int
+    package var keyRecords: Int
 
     /// How a stored row compares with the row the fold gives.
-    public enum Standing: Sendable, Equatable {
+    package enum Standing: Sendable, Equatable {
         case matches
         /// Fields that differ under the comparison rules, each with both canonical JSON values.
         case differs([FieldDeviation])
@@ -29,7 +29,7 @@ public struct Judgement: Sendable {
         /// The store has a row; the input gives none.
         case unexpected
 
-        public var isRight: Bool { self == .matches }
+        package var isRight: Bool { self == .matches }
     }
 
     static func undetermined(_ key: ContestedKey, reason: String) -> Judgement {
@@ -90,8 +90,8 @@ public struct Judgement: Sendable {
 }
 
 /// One field where a stored row differs from the reference, both as canonical JSON values.
-public struct FieldDeviation: Sendable, Hashable {
-    public var field: String
-    public var stored: String
-    public var reference: String
+package struct FieldDeviation: Sendable, Hashable {
+    package var field: String
+    package var stored: String
+    package var reference: String
 }

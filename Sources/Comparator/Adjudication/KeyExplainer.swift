@@ -8,18 +8,18 @@ import StreamAgg
 
 /// `bridge explain`: one key's verdict with everything it rests on: both stored rows (each read
 /// together with the offsets it reflects), the key's input records and their fold.
-public struct KeyExplainer: Sendable {
-    public let postgres: PostgresClient
-    public let redis: RedisClient
-    public let adjudicator: Adjudicator
+package struct KeyExplainer: Sendable {
+    package let postgres: PostgresClient
+    package let redis: RedisClient
+    package let adjudicator: Adjudicator
 
-    public init(postgres: PostgresClient, redis: RedisClient, adjudicator: Adjudicator) {
+    package init(postgres: PostgresClient, redis: RedisClient, adjudicator: Adjudicator) {
         self.postgres = postgres
         self.redis = redis
         self.adjudicator = adjudicator
     }
 
-    public func explain(_ key: ContestedKey.Key) async throws -> Explanation {
+    package func explain(_ key: ContestedKey.Key) async throws -> Explanation {
         let contested = try await contestedKey(key)
         let list: (InputRecord?, [UInt8]?) -> Bool
         switch key {
@@ -82,10 +82,10 @@ public struct KeyExplainer: Sendable {
 }
 
 /// What `bridge explain` prints (`ExplanationReport` renders it).
-public struct Explanation: Sendable {
-    public var judgement: Judgement
+package struct Explanation: Sendable {
+    package var judgement: Judgement
     /// The key's own records, in (topic, partition, offset) order.
     var records: [InputLog.Listed]
-    public var cost: JudgingCost
+    package var cost: JudgingCost
     let topics: TopicNames
 }

@@ -64,24 +64,24 @@ struct RoundJudge {
 
 /// What judging a round's mismatches found and cost: the round's report and the rollout plan
 /// read it.
-public struct RoundJudging: Sendable, Equatable {
+package struct RoundJudging: Sendable, Equatable {
     /// The most mismatches a round judges (BRIDGE_COMPARE_JUDGE_LIMIT).
-    public var limit: Int
+    package var limit: Int
     /// Every mismatch of the round by verdict; `unjudged` counts those past the limit, those not
     /// listed, and all of them when judging failed.
-    public var verdicts: [Verdict: Int] = [:]
-    public var cost = JudgingCost()
+    package var verdicts: [Verdict: Int] = [:]
+    package var cost = JudgingCost()
     /// Why judging failed (its mismatches are then unjudged).
-    public var failure: String?
+    package var failure: String?
 
-    public init(limit: Int, verdicts: [Verdict: Int] = [:], cost: JudgingCost = JudgingCost(), failure: String? = nil) {
+    package init(limit: Int, verdicts: [Verdict: Int] = [:], cost: JudgingCost = JudgingCost(), failure: String? = nil) {
         self.limit = limit
         self.verdicts = verdicts
         self.cost = cost
         self.failure = failure
     }
 
-    public var judged: Int { verdicts.filter { $0.key != .unjudged }.values.reduce(0, +) }
+    package var judged: Int { verdicts.filter { $0.key != .unjudged }.values.reduce(0, +) }
 
     mutating func count(outcome: ComparisonOutcome, samples: [Discrepancy]) {
         verdicts = [:]

@@ -1,6 +1,6 @@
 /// Which path is wrong about a key, judged against the contract's fold of the key's input
 /// records (contract section 6). The raw values are the report's and the database's spellings.
-public enum Verdict: String, Sendable, CaseIterable, Hashable, Codable {
+package enum Verdict: String, Sendable, CaseIterable, Hashable, Codable {
     /// Both stored rows equal the fold.
     case agree
     /// The stream row equals the fold; the legacy row does not.

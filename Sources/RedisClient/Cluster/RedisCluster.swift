@@ -209,14 +209,14 @@ private final class Handover<Value>: @unchecked Sendable {
 
 /// What a cluster client knows right now: the masters of its slot map and the redirections it
 /// followed since it started. For status pages and tests.
-public struct RedisClusterSnapshot: Sendable {
+package struct RedisClusterSnapshot: Sendable {
     let map: SlotMap
-    public let movedFollowed: Int
-    public let askFollowed: Int
+    package let movedFollowed: Int
+    package let askFollowed: Int
 
-    public var masters: [RedisEndpoint] { map.masters }
+    package var masters: [RedisEndpoint] { map.masters }
     /// Slots some master serves in the client's map (16384 when the cluster is whole).
-    public var servedSlots: Int { map.servedSlots }
+    package var servedSlots: Int { map.servedSlots }
 
-    public func master(ofSlot slot: Int) -> RedisEndpoint? { map.master(of: slot) }
+    package func master(ofSlot slot: Int) -> RedisEndpoint? { map.master(of: slot) }
 }

@@ -2,8 +2,8 @@ import ServiceSupport
 
 /// What a Redis Cluster, or the way it is used, does not allow. One line, naming the address;
 /// never a key's content (keys hold contact ids), never a password.
-public struct RedisClusterError: ServiceError, Equatable {
-    public enum Reason: Sendable, Equatable {
+package struct RedisClusterError: ServiceError, Equatable {
+    package enum Reason: Sendable, Equatable {
         /// `BRIDGE_REDIS_URL` asks for this database, but a cluster has database 0 only.
         case databaseOnCluster(Int)
         /// Several seeds were given, but the server that answered is not a cluster node.
@@ -20,19 +20,19 @@ public struct RedisClusterError: ServiceError, Equatable {
     }
 
     /// The seed list, or the node concerned.
-    public var address: String
-    public var reason: Reason
+    package var address: String
+    package var reason: Reason
 
-    public init(address: String, reason: Reason) {
+    package init(address: String, reason: Reason) {
         self.address = address
         self.reason = reason
     }
 
-    public var isTransient: Bool {
+    package var isTransient: Bool {
         if case .noSlotMap = reason { true } else { false }
     }
 
-    public var description: String {
+    package var description: String {
         switch reason {
         case .databaseOnCluster(let database):
             "redis at \(address): database \(database) requested, but a Redis Cluster has database 0 only (drop /\(database) from BRIDGE_REDIS_URL)"

@@ -3,10 +3,10 @@
 /// The hash tag is what lies between the first `{` and the first `}` after it, when that is not
 /// empty; otherwise the whole key. Keys that share a tag share a slot, so one request (a
 /// script, a transaction) can touch all of them atomically on one node.
-public enum RedisHashSlot {
-    public static let count = 16384
+package enum RedisHashSlot {
+    package static let count = 16384
 
-    public static func of(key: some Collection<UInt8>) -> Int {
+    package static func of(key: some Collection<UInt8>) -> Int {
         Int(crc16(hashTag(of: key)) % UInt16(count))
     }
 

@@ -5,14 +5,14 @@ import Logging
 /// The stream engine's batch step without a consumer group, for the benchmarks and tests that
 /// hand it batches themselves: the same claim, fold, commit and publish as `bridge run`, one
 /// batch after the other (no overlap). Not for concurrent use.
-public final class StreamBatchDriver {
+package final class StreamBatchDriver {
     let worker: StreamWorker
     let clients: EngineClients
     let folder: BatchFolder
     let cacheRows: Int
 
     /// Connects and claims `partitions` of `partitionCount` (all of them by default).
-    public init(configuration: BridgeConfiguration, partitionCount: Int, partitions: [Int32]? = nil, logger: Logger) async throws {
+    package init(configuration: BridgeConfiguration, partitionCount: Int, partitions: [Int32]? = nil, logger: Logger) async throws {
         clients = try await EngineClients.connect(redis: try configuration.redis(), kafka: configuration.kafka)
         worker = StreamWorker(configuration: configuration, clients: clients, partitionCount: partitionCount,
                               metrics: StreamEngineMetrics(), logger: logger)
@@ -25,7 +25,7 @@ public final class StreamBatchDriver {
 
     /// Folds, commits and publishes one batch. Records before a partition's stored offsets must
     /// not be in it: the commit would be refused as not starting where the partition stands.
-    public func apply(_ batch: [KafkaRecord]) async throws {
+    package func apply(_ batch: [KafkaRecord]) async throws {
         let folded = try await fold(batch)
         try await worker.commit(folded)
         try await worker.publish(folded)
@@ -37,7 +37,7 @@ public final class StreamBatchDriver {
         return try await folder.fold(batch, committedThrough: worker.committed.value)
     }
 
-    public func close() async {
+    package func close() async {
         await clients.flush()
         clients.close()
     }

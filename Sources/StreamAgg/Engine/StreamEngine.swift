@@ -24,18 +24,18 @@ import ServiceSupport
 ///
 /// A fenced commit or offsets that moved behind its back end the current run: the engine leaves
 /// the group and joins again, reloading everything from Redis. docs/stream.md has the details.
-public struct StreamEngine: Service {
+package struct StreamEngine: Service {
     let configuration: BridgeConfiguration
     let exitWhenIdle: Bool
     let logger: Logger
 
-    public init(configuration: BridgeConfiguration, exitWhenIdle: Bool, logger: Logger) {
+    package init(configuration: BridgeConfiguration, exitWhenIdle: Bool, logger: Logger) {
         self.configuration = configuration
         self.exitWhenIdle = exitWhenIdle
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         // Judged by /livez on its polls and by /readyz on its assignments, like the legacy path.
         PathActivity.shared.started("stream", reporting: [.polls, .assignments])
         defer { PathActivity.shared.stopped("stream") }

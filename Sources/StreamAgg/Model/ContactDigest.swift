@@ -12,14 +12,14 @@ import ServiceSupport
 /// its contact_id. A bucket's sum is the sum of its contacts' digests (wrapping at 2^64). SHA-1
 /// because both stores have it (PostgreSQL's pgcrypto); it is a checksum, not a defence against
 /// an attacker.
-public enum ContactDigest {
-    public static let bucketCount = 4096
+package enum ContactDigest {
+    package static let bucketCount = 4096
 
-    public static func bucket(of contactId: String) -> Int {
+    package static func bucket(of contactId: String) -> Int {
         Int(SHA1.digest(contactId.utf8).0 >> 20)
     }
 
-    public static func digest(of row: ContactSummaryRow) -> UInt64 {
+    package static func digest(of row: ContactSummaryRow) -> UInt64 {
         var text: [UInt8] = []
         text.reserveCapacity(160)
         func part(_ s: String?) {

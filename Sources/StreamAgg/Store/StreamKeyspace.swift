@@ -8,17 +8,17 @@ import BridgeModel
 /// `{<prefix>p<N>}`, so they lie in one Redis Cluster slot and one partition's commit is one
 /// atomic, single-slot script call on one Redis or on a cluster alike. The tag repeats the
 /// prefix so that several bridges sharing a cluster spread over its slots.
-public struct StreamKeyspace: Sendable, Hashable {
-    public let prefix: String
+package struct StreamKeyspace: Sendable, Hashable {
+    package let prefix: String
 
-    public init(prefix: String) { self.prefix = prefix }
+    package init(prefix: String) { self.prefix = prefix }
 
-    public func partition(_ p: Int32) -> PartitionKeys { PartitionKeys(prefix: prefix, partition: p) }
+    package func partition(_ p: Int32) -> PartitionKeys { PartitionKeys(prefix: prefix, partition: p) }
 
     /// Hash: `LayoutField.version` (the store's format) and `LayoutField.partitions` (the input
     /// partition count the store was built for). Not in any partition's slot; written when a
     /// partition is first claimed, read by everything that walks the store.
-    public var layout: String { "\(prefix)stream:layout" }
+    package var layout: String { "\(prefix)stream:layout" }
 
     /// A key only the previous engine (per-contact Lua scripts) wrote: its presence means the
     /// store under this prefix must be rebuilt (docs/operations.md).
@@ -26,8 +26,8 @@ public struct StreamKeyspace: Sendable, Hashable {
 }
 
 /// The keys of one input partition pair.
-public struct PartitionKeys: Sendable, Hashable {
-    public let partition: Int32
+package struct PartitionKeys: Sendable, Hashable {
+    package let partition: Int32
     let tag: String
 
     init(prefix: String, partition: Int32) {
@@ -38,17 +38,17 @@ public struct PartitionKeys: Sendable, Hashable {
     /// Hash: `epoch` (the owner fence), `contacts` and `message-events` (the next offset to read
     /// of each input partition: everything before it is applied), `dl:contacts` and
     /// `dl:message-events` (the next offset not yet dead-lettered).
-    public var meta: String { tag + ":meta" }
+    package var meta: String { tag + ":meta" }
     /// Hash: contact_id -> `StoredAggregate` bytes.
-    public var rows: String { tag + ":rows" }
+    package var rows: String { tag + ":rows" }
     /// Set: `SeenMember`s (counted event ids, campaigns sent, active campus-days).
-    public var seen: String { tag + ":seen" }
+    package var seen: String { tag + ":seen" }
     /// Hash: "campus_id|day" -> `CampusDayPartial` bytes, this partition's share of the row.
-    public var days: String { tag + ":days" }
+    package var days: String { tag + ":days" }
     /// String: `BucketSums`, the sum of the digests of this partition's contacts per bucket.
-    public var sums: String { tag + ":sums" }
+    package var sums: String { tag + ":sums" }
     /// Hash: batch id -> `OutboxEntry` bytes: keys committed but not yet confirmed published.
-    public var outbox: String { tag + ":outbox" }
+    package var outbox: String { tag + ":outbox" }
 
     var all: [String] { [meta, rows, seen, days, sums, outbox] }
 }

@@ -6,7 +6,7 @@ import RedisClient
 ///
 /// Instances running meanwhile find their partitions' epochs gone at their next commit, leave
 /// the group, join again and start from offset 0.
-public enum StreamReset {
+package enum StreamReset {
     /// The key patterns of the stream store: this engine's partitions and layout record, then
     /// the previous engine's per-contact and per-day keys and offset hashes.
     static func patterns(prefix: String) -> [String] {
@@ -16,7 +16,7 @@ public enum StreamReset {
     }
 
     /// Returns how many keys were removed.
-    public static func run(redis: RedisClient, prefix: String) async throws -> Int {
+    package static func run(redis: RedisClient, prefix: String) async throws -> Int {
         var removed = 0
         for pattern in patterns(prefix: prefix) { removed += try await redis.deleteKeys(matching: pattern) }
         return removed

@@ -9,15 +9,15 @@ import RedisClient
 /// Each partition's keys are consistent with its own offsets at any instant (one atomic commit
 /// per batch), so a read that must describe known offsets either reads a partition in one
 /// transaction or reads its offsets before and after.
-public struct StreamStore: Sendable {
+package struct StreamStore: Sendable {
     let redis: RedisClient
-    public let keyspace: StreamKeyspace
+    package let keyspace: StreamKeyspace
     let topics: TopicNames
     /// HSCAN's COUNT: rows per step of a walk.
     let chunk: Int
 
     /// `prefix` is the configured topic prefix, which is also the Redis key prefix.
-    public init(redis: RedisClient, prefix: String, chunk: Int = 2000) {
+    package init(redis: RedisClient, prefix: String, chunk: Int = 2000) {
         self.redis = redis
         self.keyspace = StreamKeyspace(prefix: prefix)
         self.topics = TopicNames(prefix: prefix)
@@ -25,16 +25,16 @@ public struct StreamStore: Sendable {
     }
 
     /// The input partitions the store was built for; 0 for an empty store.
-    public func partitionCount() async throws -> Int {
+    package func partitionCount() async throws -> Int {
         Int(try await redis.execute([.command(["HGET", keyspace.layout, LayoutField.partitions])])[0].check().int ?? 0)
     }
 
-    public func partitions() async throws -> [Int32] {
+    package func partitions() async throws -> [Int32] {
         (0..<Int32(try await partitionCount())).map { $0 }
     }
 
     /// The next offset to read per input partition (absent: nothing applied of it).
-    public func appliedOffsets() async throws -> [TopicPartition: Int64] {
+    package func appliedOffsets() async throws -> [TopicPartition: Int64] {
         let partitions = try await partitions()
         if partitions.isEmpty { return [:] }
         let replies = try await redis.execute(partitions.map {
@@ -52,12 +52,12 @@ public struct StreamStore: Sendable {
     // MARK: - Rows
 
     /// Every contact row, ordered by contact_id byte-wise.
-    public func contactSummaries() async throws -> [ContactSummaryRow] {
+    package func contactSummaries() async throws -> [ContactSummaryRow] {
         try await contacts().map(\.row)
     }
 
     /// Every contact row with its partition, ordered by contact_id byte-wise.
-    public func contacts() async throws -> [StreamContact] {
+    package func contacts() async throws -> [StreamContact] {
         var all: [StreamContact] = []
         for p in try await partitions() {
             try await walk(keyspace.partition(p).rows) { field, value in
@@ -71,7 +71,7 @@ public struct StreamStore: Sendable {
     }
 
     /// Every campus-day row (the sum of the partitions' shares), ordered by campus byte-wise, then day.
-    public func campusDaily() async throws -> [CampusDailyRow] {
+    package func campusDaily() async throws -> [CampusDailyRow] {
         var totals: [CampusDayKey: CampusDayPartial] = [:]
         for p in try await partitions() {
             try await walk(keyspace.partition(p).days) { field, value in
@@ -88,7 +88,7 @@ public struct StreamStore: Sendable {
     /// One contact's stored row and its partition (nil when no partition holds it): each
     /// partition is asked, since which partition a key maps to is the producers' partitioner's
     /// business.
-    public func contact(_ contactId: String) async throws -> StreamContact? {
+    package func contact(_ contactId: String) async throws -> StreamContact? {
         let partitions = try await partitions()
         let replies = try await redis.execute(partitions.map { .command(["HGET", keyspace.partition($0).rows, contactId]) })
         for (p, reply) in zip(partitions, replies) {
@@ -103,7 +103,7 @@ public struct StreamStore: Sendable {
     /// One contact's row with every partition's offsets, each partition read in one
     /// transaction: a partition's answer (the row or its absence) reflects exactly its offsets.
     /// The row's partition pair is named; none when no partition holds it.
-    public func contactAtOffsets(_ contactId: String) async throws -> StoredKey<ContactSummaryRow> {
+    package func contactAtOffsets(_ contactId: String) async throws -> StoredKey<ContactSummaryRow> {
         var found: StoredKey<ContactSummaryRow> = StoredKey(row: nil, partitions: [], appliedOffsets: [:])
         for (p, offsets, value) in try await partitionsAtomically(readingFrom: { $0.rows }, field: contactId) {
             found.appliedOffsets.merge(offsets) { $1 }
@@ -117,7 +117,7 @@ public struct StreamStore: Sendable {
 
     /// One campus-day's row (the sum of the partitions' shares; nil when none has a share) with
     /// every partition's offsets, each partition's share and offsets read in one transaction.
-    public func campusDayAtOffsets(_ key: CampusDayKey) async throws -> StoredKey<CampusDailyRow> {
+    package func campusDayAtOffsets(_ key: CampusDayKey) async throws -> StoredKey<CampusDailyRow> {
         var total: CampusDayPartial?
         var offsets: [TopicPartition: Int64] = [:]
         for (p, applied, value) in try await partitionsAtomically(readingFrom: { $0.days }, field: key.kafkaKey) {
@@ -155,7 +155,7 @@ public struct StreamStore: Sendable {
 
     /// Each partition's offsets, digest bucket sums and campus-day shares, read in one
     /// transaction per partition: the sums describe exactly those offsets.
-    public func digests() async throws -> [PartitionDigest] {
+    package func digests() async throws -> [PartitionDigest] {
         let partitions = try await partitions()
         let replies = try await redis.execute(partitions.map { p in
             let keys = keyspace.partition(p)
@@ -189,7 +189,7 @@ public struct StreamStore: Sendable {
 
     /// Bucket sums recomputed from the stored rows of one partition (a verifying round): a row
     /// changed behind the engine's back changes its bucket here but not in the maintained sums.
-    public func recomputedSums(partition p: Int32) async throws -> [Int: Int64] {
+    package func recomputedSums(partition p: Int32) async throws -> [Int: Int64] {
         var sums: [Int: Int64] = [:]
         try await walk(keyspace.partition(p).rows) { field, value in
             let id = String(decoding: field, as: UTF8.self)
@@ -201,7 +201,7 @@ public struct StreamStore: Sendable {
     }
 
     /// The rows of the given buckets, ordered by contact_id byte-wise.
-    public func contacts(inBuckets buckets: Set<Int>) async throws -> [StreamContact] {
+    package func contacts(inBuckets buckets: Set<Int>) async throws -> [StreamContact] {
         if buckets.isEmpty { return [] }
         var out: [StreamContact] = []
         for p in try await partitions() {
@@ -220,15 +220,15 @@ public struct StreamStore: Sendable {
     // MARK: - Pages, for callers that must not hold the whole store
 
     /// Where a paged walk stands: a partition and an HSCAN cursor in it.
-    public struct PageCursor: Sendable, Equatable {
+    package struct PageCursor: Sendable, Equatable {
         var partition: Int32
         var cursor: String
-        public static let start = PageCursor(partition: 0, cursor: "0")
+        package static let start = PageCursor(partition: 0, cursor: "0")
     }
 
     /// One HSCAN step of the walk over every partition's rows; `next` is nil once it is done.
     /// HSCAN may return a row twice, so callers must tolerate repeats.
-    public func page(_ at: PageCursor) async throws -> (rows: [ContactSummaryRow], next: PageCursor?) {
+    package func page(_ at: PageCursor) async throws -> (rows: [ContactSummaryRow], next: PageCursor?) {
         let count = try await partitionCount()
         if at.partition >= count { return ([], nil) }
         var rows: [ContactSummaryRow] = []
@@ -272,24 +272,24 @@ public struct StreamStore: Sendable {
 
 /// A contact row as the stream store holds it: the row, the input partition pair holding it,
 /// and its maintained digest and bucket.
-public struct StreamContact: Sendable {
-    public var row: ContactSummaryRow
-    public var partition: Int32
-    public var digest: UInt64
-    public var bucket: Int
+package struct StreamContact: Sendable {
+    package var row: ContactSummaryRow
+    package var partition: Int32
+    package var digest: UInt64
+    package var bucket: Int
 }
 
 /// One partition's side of a checksummed comparison, read atomically.
-public struct PartitionDigest: Sendable {
-    public var partition: Int32
-    public var appliedOffsets: [TopicPartition: Int64]
+package struct PartitionDigest: Sendable {
+    package var partition: Int32
+    package var appliedOffsets: [TopicPartition: Int64]
     /// Bucket -> sum of digests (buckets summing to 0 left out).
-    public var bucketSums: [Int: Int64]
+    package var bucketSums: [Int: Int64]
     /// This partition's shares of the campus-day rows.
     var campusDayShares: [CampusDayKey: CampusDayPartial]
 
     /// The campus-day rows the partitions' shares add up to, ordered by campus byte-wise, then day.
-    public static func campusDaily(_ digests: [PartitionDigest]) -> [CampusDailyRow] {
+    package static func campusDaily(_ digests: [PartitionDigest]) -> [CampusDailyRow] {
         var totals: [CampusDayKey: CampusDayPartial] = [:]
         for digest in digests {
             for (key, share) in digest.campusDayShares { totals[key, default: CampusDayPartial()] = totals[key, default: CampusDayPartial()] + share }

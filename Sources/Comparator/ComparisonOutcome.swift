@@ -5,7 +5,7 @@ package struct ComparisonOutcome: Sendable {
     /// Rows held back by lag within the grace period, per table (not compared, not stale).
     package var skippedLagging: [ComparedTable: Int] = [:]
     /// Every discrepancy found, per kind (the listed ones are a sample).
-    package var counts: [DiscrepancyKind: Int] = [:]
+    package var counts: [Discrepancy.Kind: Int] = [:]
     /// Up to the sample limit of mismatches and missing keys, then up to it of stale keys.
     package var samples: [Discrepancy] = []
 

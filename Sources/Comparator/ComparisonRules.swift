@@ -41,13 +41,13 @@ package struct ComparisonRules: Sendable, Hashable {
     /// The fields of two rows of `table` that differ under these rules. Both field lists are in
     /// the table's column order (`fieldValues`).
     package func differences(_ table: ComparedTable, legacy: [(name: String, json: String)],
-                            stream: [(name: String, json: String)]) -> [FieldDifference] {
-        var out: [FieldDifference] = []
+                            stream: [(name: String, json: String)]) -> [Discrepancy.FieldDifference] {
+        var out: [Discrepancy.FieldDifference] = []
         for (l, s) in zip(legacy, stream) where !Self.sameBytes(l.json, s.json) {
             if isIgnored(table, l.name) { continue }
             if let allowed = toleranceFor(table, l.name), let a = Int64(l.json), let b = Int64(s.json),
                a.subtractingReportingOverflow(b).partialValue.magnitude <= allowed.magnitude { continue }
-            out.append(FieldDifference(field: l.name, legacy: l.json, stream: s.json))
+            out.append(Discrepancy.FieldDifference(field: l.name, legacy: l.json, stream: s.json))
         }
         return out
     }

@@ -6,9 +6,9 @@ package struct Discrepancy: Sendable, Hashable {
     package var table: ComparedTable
     /// contact_id, or "campus_id|YYYY-MM-DD".
     package var key: String
-    package var kind: DiscrepancyKind
+    package var kind: Discrepancy.Kind
     /// The differing fields of a value mismatch; empty for the other kinds.
-    package var fields: [FieldDifference]
+    package var fields: [Discrepancy.FieldDifference]
     package var legacyRow: String?
     package var streamRow: String?
     /// Which path is wrong, judged against the fold of the key's input records (`unjudged`
@@ -22,7 +22,7 @@ package struct Discrepancy: Sendable, Hashable {
     /// message-events partition for a campus-day; empty when no store knows any).
     var inputPartitions: [TopicPartition] = []
 
-    package init(table: ComparedTable, key: String, kind: DiscrepancyKind, fields: [FieldDifference] = [],
+    package init(table: ComparedTable, key: String, kind: Discrepancy.Kind, fields: [Discrepancy.FieldDifference] = [],
                 legacyRow: String? = nil, streamRow: String? = nil) {
         self.table = table
         self.key = key
@@ -30,5 +30,33 @@ package struct Discrepancy: Sendable, Hashable {
         self.fields = fields
         self.legacyRow = legacyRow
         self.streamRow = streamRow
+    }
+}
+
+extension Discrepancy {
+    /// The contract's discrepancy kinds (section 5).
+    package enum Kind: String, Sendable, CaseIterable, Hashable {
+        /// Both stores have the key at a consistent cut and at least one field differs.
+        case valueMismatch = "value_mismatch"
+        case missingInStream = "missing_in_stream"
+        case missingInLegacy = "missing_in_legacy"
+        /// The key could not be compared because one path lags beyond the grace period.
+        case stale
+
+        /// Stale keys were not compared, so they do not count towards the mismatch rate.
+        package var isMismatch: Bool { self != .stale }
+    }
+
+    /// One field that differs between the stores, each value as its canonical JSON text.
+    package struct FieldDifference: Sendable, Hashable {
+        package var field: String
+        package var legacy: String
+        package var stream: String
+
+        package init(field: String, legacy: String, stream: String) {
+            self.field = field
+            self.legacy = legacy
+            self.stream = stream
+        }
     }
 }

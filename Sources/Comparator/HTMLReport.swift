@@ -6,7 +6,7 @@ import Foundation
 /// the fields that differ most, and examples with both values side by side.
 package enum HTMLReport {
     /// `history`: recent rounds and `moves`: the rollout's recent moves, oldest first.
-    package static func render(_ round: ComparisonRound, history: [RoundSummary], fields: [FieldCount], moves: [RolloutMove] = []) -> String {
+    package static func render(_ round: ComparisonRound, history: [RoundSummary], fields: [RoundStore.FieldCount], moves: [RolloutMove] = []) -> String {
         let o = round.outcome
         let e = HTMLText.escape
         let verdict = round.clean ? (round.consistent ? "clean" : "nothing compared") : "\(o.totalDiscrepancies) \(o.totalDiscrepancies == 1 ? "discrepancy" : "discrepancies")"
@@ -23,7 +23,7 @@ package enum HTMLReport {
             h += "<tr><th>\(e(table.rawValue))</th><td>\(o.compared[table] ?? 0) compared, \(o.skippedLagging[table] ?? 0) skipped (lagging)</td></tr>"
         }
         h += "<tr><th>mismatch rate</th><td>\(e(percent(o.mismatchRate)))</td></tr>"
-        for kind in DiscrepancyKind.allCases { h += "<tr><th>\(e(kind.rawValue))</th><td>\(o.counts[kind] ?? 0)</td></tr>" }
+        for kind in Discrepancy.Kind.allCases { h += "<tr><th>\(e(kind.rawValue))</th><td>\(o.counts[kind] ?? 0)</td></tr>" }
         h += "<tr><th>lag (offsets behind)</th><td>legacy \(round.legacyLag), stream \(round.streamLag)</td></tr>"
         h += "<tr><th>duration</th><td>\(round.durationMillis) ms (legacy read \(round.legacyReadMillis) ms, stream read \(round.streamReadMillis) ms, compare \(round.compareMillis) ms)</td></tr>"
         h += "<tr><th>method</th><td>\(HTMLText.escape(round.method.description))</td></tr>"

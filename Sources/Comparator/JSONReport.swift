@@ -29,7 +29,7 @@ package enum JSONReport {
             ("skipped_lagging", perTable(o.skippedLagging)),
             ("mismatch_rate", number(o.mismatchRate)),
             ("discrepancy_count", String(o.totalDiscrepancies)),
-            ("counts", object(DiscrepancyKind.allCases.map { ($0.rawValue, String(o.counts[$0] ?? 0)) })),
+            ("counts", object(Discrepancy.Kind.allCases.map { ($0.rawValue, String(o.counts[$0] ?? 0)) })),
             ("discrepancies_truncated", String(!o.listedAll)),
             ("discrepancies", "[" + o.samples.map(discrepancy).joined(separator: ",") + "]"),
             ("lag", object([("legacy", String(round.legacyLag)), ("stream", String(round.streamLag)),

@@ -14,7 +14,7 @@ package enum MarkdownReport {
             m += "| \(table.rawValue) | \(o.compared[table] ?? 0) compared, \(o.skippedLagging[table] ?? 0) skipped (lagging) |\n"
         }
         m += "| mismatch rate | \(HTMLReport.percent(o.mismatchRate)) |\n"
-        for kind in DiscrepancyKind.allCases { m += "| \(kind.rawValue) | \(o.counts[kind] ?? 0) |\n" }
+        for kind in Discrepancy.Kind.allCases { m += "| \(kind.rawValue) | \(o.counts[kind] ?? 0) |\n" }
         m += "| lag (offsets behind) | legacy \(round.legacyLag), stream \(round.streamLag) |\n"
         m += "| duration | \(round.durationMillis) ms |\n"
         m += "| method | \(round.method.description) |\n"

@@ -59,7 +59,7 @@ package struct RoundStore: Sendable {
     }
 
     /// The fields that differed most often in the value mismatches of the last `rounds` rounds.
-    package func mostDifferingFields(rounds: Int = 50, limit: Int = 10) async throws -> [FieldCount] {
+    package func mostDifferingFields(rounds: Int = 50, limit: Int = 10) async throws -> [RoundStore.FieldCount] {
         try await postgres.withConnection { conn in
             try conn.query("""
                 SELECT table_name, field, count(*)
@@ -70,14 +70,14 @@ package struct RoundStore: Sendable {
                  ORDER BY count(*) DESC, table_name, field
                  LIMIT \(limit)::bigint
                 """).map { row in
-                FieldCount(table: try row.string(0), field: try row.string(1), count: try row.int(2))
+                RoundStore.FieldCount(table: try row.string(0), field: try row.string(1), count: try row.int(2))
             }
         }
     }
 
     /// The discrepancies listed by the newest round, with their verdicts (empty when it found
     /// none), for the status page.
-    package func newestDiscrepancies(limit: Int = 10) async throws -> [DiscrepancyExample] {
+    package func newestDiscrepancies(limit: Int = 10) async throws -> [RoundStore.DiscrepancyExample] {
         try await postgres.withConnection { conn in
             try conn.query("""
                 SELECT r.id, e.d->>'table', e.d->>'key', e.d->>'kind', coalesce(e.d->>'verdict', 'unjudged'), e.d->>'explanation'
@@ -85,7 +85,7 @@ package struct RoundStore: Sendable {
                        jsonb_array_elements(coalesce(r.report->'discrepancies', '[]'::jsonb)) WITH ORDINALITY AS e(d, n)
                  ORDER BY e.n LIMIT \(limit)::bigint
                 """).map { r in
-                DiscrepancyExample(roundId: try r.int(0), table: try r.string(1), key: try r.string(2), kind: try r.string(3),
+                RoundStore.DiscrepancyExample(roundId: try r.int(0), table: try r.string(1), key: try r.string(2), kind: try r.string(3),
                                    verdict: try r.string(4), explanation: r.optionalString(5))
             }
         }
@@ -109,5 +109,31 @@ package struct RoundStore: Sendable {
             }
         }
         return "[" + rows.joined(separator: ",") + "]"
+    }
+}
+
+extension RoundStore {
+    /// How often a field differed in the stored samples of recent rounds.
+    package struct FieldCount: Sendable, Hashable {
+        package var table: String
+        package var field: String
+        package var count: Int64
+
+        package init(table: String, field: String, count: Int64) {
+            self.table = table
+            self.field = field
+            self.count = count
+        }
+    }
+
+    /// A discrepancy a stored round listed, as the status page shows it: the key, what differed
+    /// and which path the round judged wrong, and why.
+    package struct DiscrepancyExample: Sendable, Hashable, Codable {
+        package var roundId: Int64
+        package var table: String
+        package var key: String
+        package var kind: String
+        package var verdict: String
+        package var explanation: String?
     }
 }

@@ -35,7 +35,7 @@ package struct GuardedStreamReset: Sendable {
             try conn.transaction { conn in
                 let position = try RolloutStore.state(conn, lock: true).position
                 guard position.phase == .shadow else {
-                    throw RolloutRefused(action: .streamReset, reason: "the rollout is in \(position), so the stream path serves traffic; "
+                    throw RolloutStore.Refused(action: .streamReset, reason: "the rollout is in \(position), so the stream path serves traffic; "
                                          + "roll back to shadow first (bridge rollout rollback)")
                 }
                 // This transaction runs on the PostgreSQL client's own thread, which may wait.

@@ -10,7 +10,7 @@ package struct RolloutStatus: Sendable, Hashable, Codable {
     /// The progressive plan, where it stands and what it does next (nil without a plan).
     package var plan: PlanStatus?
 
-    package init(state: RolloutState, gate: GateVerdict, history: [RolloutHistoryEntry], plan: PlanStatus? = nil) {
+    package init(state: RolloutStore.State, gate: GateVerdict, history: [RolloutHistoryEntry], plan: PlanStatus? = nil) {
         phase = state.position.phase
         percent = state.position.percent
         since = state.since

@@ -31,7 +31,7 @@ package struct RolloutStore: Sendable {
         }
     }
 
-    package func state() async throws -> RolloutState {
+    package func state() async throws -> RolloutStore.State {
         try await postgres.withConnection { conn in try Self.state(conn, lock: false) }
     }
 
@@ -69,10 +69,10 @@ package struct RolloutStore: Sendable {
     }
 
     /// shadow → canary (at `percent`, default 10) or canary → cutover, through the gate.
-    package func advance(percent: Int? = nil, force: Bool, operator: String, reason: String?, gate: RolloutGate) async throws -> RolloutChange {
+    package func advance(percent: Int? = nil, force: Bool, operator: String, reason: String?, gate: RolloutGate) async throws -> RolloutStore.Change {
         try await change(.advance, force: force, operator: `operator`, reason: reason, gate: gate) { current in
             guard let next = current.phase.next else {
-                throw RolloutRefused(action: .advance, reason: "already at cutover, there is no further phase")
+                throw RolloutStore.Refused(action: .advance, reason: "already at cutover, there is no further phase")
             }
             return RolloutPosition(phase: next, percent: percent ?? 10)
         }
@@ -81,7 +81,7 @@ package struct RolloutStore: Sendable {
     /// Moves to `phase` directly. Giving the stream path more keys goes through the gate;
     /// giving it fewer is always allowed. In canary, `percent` defaults to the current canary
     /// percentage (or 10 when coming from another phase).
-    package func set(_ phase: RolloutPhase, percent: Int?, force: Bool, operator: String, reason: String?, gate: RolloutGate) async throws -> RolloutChange {
+    package func set(_ phase: RolloutPhase, percent: Int?, force: Bool, operator: String, reason: String?, gate: RolloutGate) async throws -> RolloutStore.Change {
         try await change(.set, force: force, operator: `operator`, reason: reason, gate: gate) { current in
             let p = percent ?? (current.phase == .canary ? current.percent : 10)
             return RolloutPosition(phase: phase, percent: p)
@@ -90,12 +90,12 @@ package struct RolloutStore: Sendable {
 
     /// Back to shadow from any phase (shadow included, which is recorded too): never gated,
     /// because serving from the legacy path is always safe.
-    package func rollback(operator: String, reason: String?) async throws -> RolloutChange {
+    package func rollback(operator: String, reason: String?) async throws -> RolloutStore.Change {
         try await change(.rollback, force: false, operator: `operator`, reason: reason, gate: RolloutGate()) { _ in .shadow }
     }
 
     private func change(_ action: RolloutAction, force: Bool, operator: String, reason: String?, gate: RolloutGate,
-                        target: @escaping @Sendable (RolloutPosition) throws -> RolloutPosition) async throws -> RolloutChange {
+                        target: @escaping @Sendable (RolloutPosition) throws -> RolloutPosition) async throws -> RolloutStore.Change {
         try await postgres.withConnection { conn in
             try conn.transaction { conn in
                 let current = try Self.state(conn, lock: true).position
@@ -106,7 +106,7 @@ package struct RolloutStore: Sendable {
                     let judged = try gate.verdict(using: conn)
                     verdict = judged
                     if !judged.open {
-                        guard force else { throw RolloutRefused(action: action, reason: judged.summary, verdict: judged) }
+                        guard force else { throw RolloutStore.Refused(action: action, reason: judged.summary, verdict: judged) }
                         forced = true
                     }
                 }
@@ -122,7 +122,7 @@ package struct RolloutStore: Sendable {
                 if action == .rollback {
                     try PlanStore.pauseIfActive(conn, reason: "paused by the rollback of \(`operator`)" + (reason.map { ": \($0)" } ?? ""))
                 }
-                return RolloutChange(action: action, from: current, to: next, forced: forced, verdict: verdict, historyId: historyId)
+                return RolloutStore.Change(action: action, from: current, to: next, forced: forced, verdict: verdict, historyId: historyId)
             }
         }
     }
@@ -158,15 +158,62 @@ package struct RolloutStore: Sendable {
             """)[0].int(0)
     }
 
-    static func state(_ conn: PostgresConnection, lock: Bool) throws -> RolloutState {
+    static func state(_ conn: PostgresConnection, lock: Bool) throws -> RolloutStore.State {
         let rows = try conn.query("SELECT \(fragment: stateColumns) FROM bridge.rollout_state WHERE id = 1\(fragment: lock ? " FOR UPDATE" : "")")
         guard rows.count == 1 else { throw NotMigrated() }
         let r = rows[0]
-        return RolloutState(position: try position(r), since: r.optionalString(2), by: r.optionalString(3), reason: r.optionalString(4))
+        return RolloutStore.State(position: try position(r), since: r.optionalString(2), by: r.optionalString(3), reason: r.optionalString(4))
     }
 
     private static func position(_ r: PostgresRow) throws -> RolloutPosition {
         let phase = try RolloutPhase(parsing: try r.string(0))
         return RolloutPosition(phase: phase, percent: Int(try r.int(1)))
+    }
+}
+
+extension RolloutStore {
+    /// A change that was made and recorded.
+    package struct Change: Sendable, Hashable, Codable {
+        package var action: RolloutAction
+        package var from: RolloutPosition
+        package var to: RolloutPosition
+        /// True when the gate was closed and --force pushed the change through.
+        package var forced: Bool
+        /// The gate's verdict when the change needed it (it gave the stream path more keys).
+        package var verdict: GateVerdict?
+        package var historyId: Int64
+    }
+
+    /// The row of `bridge.rollout_state`: the current position and who put it there, when and why.
+    package struct State: Sendable, Hashable, Codable {
+        package var position: RolloutPosition
+        /// RFC 3339 UTC with milliseconds, as PostgreSQL formatted it.
+        package var since: String?
+        package var by: String?
+        package var reason: String?
+
+        package init(position: RolloutPosition, since: String?, by: String?, reason: String?) {
+            self.position = position
+            self.since = since
+            self.by = by
+            self.reason = reason
+        }
+    }
+
+    /// A rollout change that was not made: the gate was closed, or the request made no sense in the
+    /// current phase. The description is the one line an operator sees.
+    package struct Refused: Error, CustomStringConvertible, Sendable {
+        package var action: RolloutAction
+        package var reason: String
+        /// The gate's verdict when the gate was the reason.
+        package var verdict: GateVerdict?
+
+        package var description: String {
+            if let verdict, !verdict.open {
+                return "rollout \(action.rawValue) refused: the gate is closed: \(verdict.problems.joined(separator: "; ")) "
+                    + "(run comparison rounds until the newest \(verdict.rounds) are clean, or pass --force to override; the override is audited)"
+            }
+            return "rollout \(action.rawValue) refused: \(reason)"
+        }
     }
 }

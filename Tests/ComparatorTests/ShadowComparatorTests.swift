@@ -54,7 +54,7 @@ struct ShadowComparatorTests {
             let d = try #require(round.outcome.samples.first)
             #expect(d.table == .contactSummary && d.key == victim.contactId && d.kind == .valueMismatch)
             #expect(round.method == .checksums(buckets: ContactDigest.bucketCount, bucketsRead: 1, verification: nil))
-            #expect(d.fields == [FieldDifference(field: "messages_sent", legacy: String(victim.messagesSent + 5),
+            #expect(d.fields == [Discrepancy.FieldDifference(field: "messages_sent", legacy: String(victim.messagesSent + 5),
                                                  stream: String(victim.messagesSent))])
             let json = JSONReport.render(round)
             #expect(json.contains("\"fields\":[{\"field\":\"messages_sent\",\"legacy\":\(victim.messagesSent + 5),\"stream\":\(victim.messagesSent)}]"))
@@ -108,7 +108,7 @@ struct ShadowComparatorTests {
             let d = try #require(round.outcome.samples.first)
             #expect(d.table == .contactSummary && d.key == victim.contactId && d.kind == .valueMismatch)
             #expect(round.method == .checksums(buckets: ContactDigest.bucketCount, bucketsRead: 1, verification: SumVerification(driftedBuckets: 1)))
-            #expect(d.fields == [FieldDifference(field: "phone", legacy: JSONText.optionalString(victim.phone),
+            #expect(d.fields == [Discrepancy.FieldDifference(field: "phone", legacy: JSONText.optionalString(victim.phone),
                                                  stream: "\"+19999999999\"")])
             #expect(d.verdict == .streamWrong, "\(d.explanation ?? "")")
             #expect(JSONReport.render(round).contains("\"verified\":true,\"drifted_buckets\":1"))
@@ -133,7 +133,7 @@ struct ShadowComparatorTests {
             #expect(round.outcome.totalDiscrepancies == 1)
             let d = try #require(round.outcome.samples.first)
             #expect(d.key == victim.contactId && d.kind == .valueMismatch)
-            #expect(d.fields == [FieldDifference(field: "replies", legacy: String(victim.replies + 1), stream: String(victim.replies))])
+            #expect(d.fields == [Discrepancy.FieldDifference(field: "replies", legacy: String(victim.replies + 1), stream: String(victim.replies))])
         }
     }
 

@@ -24,8 +24,8 @@ struct RolloutStoreTests {
             """)[0].int(0)
     }
 
-    static func refusal(_ body: () async throws -> RolloutChange) async -> RolloutRefused? {
-        do { _ = try await body(); return nil } catch let refused as RolloutRefused { return refused } catch {
+    static func refusal(_ body: () async throws -> RolloutStore.Change) async -> RolloutStore.Refused? {
+        do { _ = try await body(); return nil } catch let refused as RolloutStore.Refused { return refused } catch {
             Issue.record("unexpected error: \(error)")
             return nil
         }

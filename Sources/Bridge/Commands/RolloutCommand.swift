@@ -56,13 +56,13 @@ extension RolloutCommand {
     }
 
     /// A refusal is an expected outcome, not a crash: one line on standard error, exit 1.
-    static func report(_ change: () async throws -> RolloutChange) async throws {
+    static func report(_ change: () async throws -> RolloutStore.Change) async throws {
         do {
             let change = try await change()
             var line = "rollout \(change.action.rawValue): \(change.from) -> \(change.to)"
             if change.forced { line += " (FORCED past a closed gate)" }
             print(line)
-        } catch let refused as RolloutRefused {
+        } catch let refused as RolloutStore.Refused {
             FileHandle.standardError.write(Data("\(refused.description)\n".utf8))
             throw ExitCode(1)
         }

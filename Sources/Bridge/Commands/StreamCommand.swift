@@ -42,7 +42,7 @@ struct StreamCommand: AsyncParsableCommand {
             let outcome: GuardedStreamReset.Outcome
             do {
                 outcome = try await reset.run(operator: OperatorIdentity.resolve(flag: operatorName), reason: reason)
-            } catch let refused as RolloutRefused {
+            } catch let refused as RolloutStore.Refused {
                 FileHandle.standardError.write(Data("bridge stream reset: refused: \(refused.reason)\n".utf8))
                 throw ExitCode(1)
             }

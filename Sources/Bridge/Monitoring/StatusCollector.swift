@@ -78,7 +78,7 @@ private struct Gathering: Sendable {
         var rollout: RolloutStatus?
         var rounds: [StatusSnapshot.Round] = []
         var moves: [RolloutMove] = []
-        var examples: [DiscrepancyExample] = []
+        var examples: [RoundStore.DiscrepancyExample] = []
         if up["postgresql"] == true, let postgres = try? await connections.postgresClient() {
             if let gate = try? RolloutGate.fromEnvironment() {
                 rollout = try? await RolloutStore(postgres: postgres).status(gate: gate)

@@ -64,7 +64,7 @@ struct StatusSnapshot: Codable, Sendable {
     /// The rollout's recent moves, oldest first (for the timeline).
     var rolloutMoves: [RolloutMove]
     /// What the newest round listed, with verdicts.
-    var newestDiscrepancies: [DiscrepancyExample]
+    var newestDiscrepancies: [RoundStore.DiscrepancyExample]
 
     var json: String {
         let encoder = JSONEncoder()

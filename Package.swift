@@ -133,7 +133,7 @@ let package = Package(
         .testTarget(name: "StreamAggTests", dependencies: ["StreamAgg", "BridgeSupport", "BridgeTestSupport"], swiftSettings: strict),
         .testTarget(name: "ComparatorTests", dependencies: ["Comparator", "BridgeTestSupport", "Workload"], swiftSettings: strict),
         .testTarget(name: "RolloutTests", dependencies: ["Rollout", "BridgeTestSupport", "Workload"], swiftSettings: strict),
-        .testTarget(name: "BridgeTests", dependencies: ["BridgeSupport", "BridgeTestSupport", "PackageFiles", "RedisClient", "Rollout"],
+        .testTarget(name: "BridgeTests", dependencies: ["BridgeSupport", "BridgeTestSupport", "PackageFiles", "RedisClient", "Rollout", "StreamAgg"],
                     swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

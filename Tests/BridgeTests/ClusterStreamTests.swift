@@ -3,6 +3,7 @@ import BridgeSupport
 import BridgeTestSupport
 import Foundation
 import RedisClient
+import StreamAgg
 import Testing
 
 /// The stream path on a real Redis Cluster (three masters, three replicas: `scripts/services up
@@ -116,8 +117,8 @@ import Testing
         redis.close()
     }
 
-    /// A key of stream partition `p` (its meta hash), as `StreamKeyspace` names it.
-    static func partitionKey(_ prefix: String, _ p: Int32) -> String { "\(prefix){\(prefix)p\(p)}:meta" }
+    /// A key of stream partition `p` (its meta hash).
+    static func partitionKey(_ prefix: String, _ p: Int32) -> String { StreamKeyspace(prefix: prefix).partition(p).meta }
 
     static func expectExact(_ env: TestEnvironment, _ bridge: BridgeProcess) async throws {
         let fold = try await env.referenceFold()

@@ -1,13 +1,15 @@
 import Foundation
 import RedisClient
+import StreamAgg
 import Testing
 
 /// Writes `donor`'s stored stream row over `contact`'s, in whichever partition holds it: a row
 /// changed in Redis behind the stream engine's back.
 func overwriteStreamRow(_ redis: RedisClient, prefix: String, contact: String, with donor: String) async throws {
     func rowsKey(holding id: String) async throws -> (String, [UInt8])? {
-        for p in 0..<4 {
-            let key = "\(prefix){\(prefix)p\(p)}:rows"
+        let keyspace = StreamKeyspace(prefix: prefix)
+        for p in Int32(0)..<4 {
+            let key = keyspace.partition(p).rows
             if case .bulk(let bytes) = try await redis.execute([.command(["HGET", key, id])])[0] { return (key, bytes) }
         }
         return nil

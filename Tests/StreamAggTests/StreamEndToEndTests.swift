@@ -47,7 +47,7 @@ import Testing
     /// error that says how to rebuild it, instead of being mixed with the new layout.
     @Test func aStoreOfThePreviousEngineIsRefused() async throws {
         try await withStreamEnvironment { env in
-            _ = try await env.redis.command(["HSET", env.prefix + "offsets:stream", env.topics.contacts + "|0", "10"]).check()
+            _ = try await env.redis.command(["HSET", StreamKeyspace(prefix: env.prefix).previousEngineOffsets, env.topics.contacts + "|0", "10"]).check()
             var fold = ReferenceFold()
             var rng = SeededGenerator(seed: 8)
             try await Self.produce(Workload.generate(count: 20, using: &rng), env: env, into: &fold, offsetBase: 0)
@@ -63,7 +63,8 @@ import Testing
     /// A store of another layout version (written by a later bridge, say) is refused the same way.
     @Test func aStoreOfAnotherLayoutIsRefused() async throws {
         try await withStreamEnvironment { env in
-            _ = try await env.redis.command(["HSET", env.prefix + "stream:layout", "layout", "3", "partitions", "4"]).check()
+            _ = try await env.redis.command(["HSET", StreamKeyspace(prefix: env.prefix).layout,
+                                              LayoutField.version, "3", LayoutField.partitions, "4"]).check()
             var fold = ReferenceFold()
             var rng = SeededGenerator(seed: 9)
             try await Self.produce(Workload.generate(count: 20, using: &rng), env: env, into: &fold, offsetBase: 0)

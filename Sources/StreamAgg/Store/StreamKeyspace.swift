@@ -22,7 +22,7 @@ package struct StreamKeyspace: Sendable, Hashable {
 
     /// A key only the previous engine (per-contact Lua scripts) wrote: its presence means the
     /// store under this prefix must be rebuilt (docs/operations.md).
-    var previousEngineOffsets: String { "\(prefix)offsets:stream" }
+    package var previousEngineOffsets: String { "\(prefix)offsets:stream" }
 }
 
 /// The keys of one input partition pair.
@@ -54,10 +54,10 @@ package struct PartitionKeys: Sendable, Hashable {
 }
 
 /// Field names of the layout hash, and the format this engine writes.
-enum LayoutField {
-    static let version = "layout"
-    static let partitions = "partitions"
-    static let currentVersion = "2"
+package enum LayoutField {
+    package static let version = "layout"
+    package static let partitions = "partitions"
+    package static let currentVersion = "2"
 }
 
 /// Field names of a partition's meta hash; inputs by their base names, without the prefix.

@@ -21,7 +21,13 @@ package enum LegacyPath {
     /// The processor alone, for callers that run it under another consumer group.
     package static func makeProcessor(configuration: BridgeConfiguration, logger: Logger) async throws -> LegacyProcessor {
         let postgres = try await PostgresClient(url: configuration.postgresURL, name: "legacy-postgres")
-        let producer = try KafkaProducer(configuration: configuration.kafka)
+        let producer: KafkaProducer
+        do {
+            producer = try KafkaProducer(configuration: configuration.kafka)
+        } catch {
+            postgres.close()
+            throw error
+        }
         let relay = OutboxRelay(postgres: postgres, producer: producer, topics: configuration.topics)
         return LegacyProcessor(postgres: postgres, relay: relay, topics: configuration.topics, logger: logger)
     }

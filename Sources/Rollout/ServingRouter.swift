@@ -72,16 +72,25 @@ package actor ServingRouter: BatchProcessor {
         return InputLoop(configuration: configuration, groupId: configuration.routerGroup,
                          topics: [topics.contactSummaryLegacy, topics.contactSummaryStream],
                          maxWait: min(.milliseconds(100), refreshInterval), exitWhenIdle: exitWhenIdle, logger: logger) {
+            // A client that connected is closed again when a later one cannot connect.
             let postgres = try await PostgresClient(url: configuration.postgresURL, name: "router-postgres")
+            let redis: RedisClient
             do {
-                let redis = try await RedisClient(configuration: try configuration.redis(), name: "router-redis")
-                return ServingRouter(configuration: configuration, logger: logger, postgres: postgres, redis: redis,
-                                     producer: try KafkaProducer(configuration: configuration.kafka),
-                                     refreshInterval: refreshInterval, chunk: chunk, upstream: upstream, idleGrace: idleGrace)
+                redis = try await RedisClient(configuration: try configuration.redis(), name: "router-redis")
             } catch {
                 postgres.close()
                 throw error
             }
+            let producer: KafkaProducer
+            do {
+                producer = try KafkaProducer(configuration: configuration.kafka)
+            } catch {
+                postgres.close()
+                redis.close()
+                throw error
+            }
+            return ServingRouter(configuration: configuration, logger: logger, postgres: postgres, redis: redis, producer: producer,
+                                 refreshInterval: refreshInterval, chunk: chunk, upstream: upstream, idleGrace: idleGrace)
         }
     }
 

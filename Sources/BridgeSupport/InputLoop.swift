@@ -117,6 +117,7 @@ package struct InputLoop: Service {
                                                       "start": "\(event.startOffsets.sorted { $0.key < $1.key }.map { "\($0.key)@\($0.value)" }.joined(separator: ","))"])
                            }))
         let metrics = processor.isAggregationPath ? PathMetrics(path: path) : nil
+        let commitFailures = processor.isAggregationPath ? Counter(label: "bridge_commit_failures_total", dimensions: [("path", path)]) : nil
         // A store or the broker unreachable for a while (a PostgreSQL restart) is waited out,
         // offering the same step again: each one is safe to repeat (the path's store makes a
         // batch exactly-once; the router forwards a record again rather than losing it).
@@ -161,10 +162,11 @@ package struct InputLoop: Service {
                     // The path's own store is the source of truth for where to resume (the
                     // router's output tolerates a record forwarded twice); a failed commit only
                     // means a restart re-reads records.
-                    metrics?.commitFailures.increment()
+                    commitFailures?.increment()
                     logger.warning("\(path): offset commit failed (harmless: a restart reads those records again, and they are applied once): \(error)")
                 }
-                metrics?.record(batch.count, took: ContinuousClock.now - started)
+                metrics?.applied(batch.count)
+                metrics?.batchDuration.recordNanoseconds((ContinuousClock.now - started).inNanoseconds)
                 applied += batch.count
                 PathActivity.shared.applied(path, records: batch.count)
             }
@@ -193,26 +195,25 @@ package struct InputLoop: Service {
     }
 }
 
-/// The aggregation paths' batch metrics (the stream engine records the same names).
-private struct PathMetrics {
-    let records: Counter
-    let batches: Counter
-    let batchSize: Recorder
-    let batchDuration: Metrics.Timer
-    let commitFailures: Counter
+/// The batch metrics every aggregation path records under its `path` label (this loop for the
+/// legacy path, the stream engine for its own), so one dashboard panel shows both paths.
+package struct PathMetrics: Sendable {
+    package let records: Counter
+    package let batches: Counter
+    package let batchSize: Recorder
+    package let batchDuration: Metrics.Timer
 
-    init(path: String) {
+    package init(path: String) {
         records = Counter(label: "bridge_records_consumed_total", dimensions: [("path", path)])
         batches = Counter(label: "bridge_batches_total", dimensions: [("path", path)])
         batchSize = Recorder(label: "bridge_batch_size", dimensions: [("path", path)])
         batchDuration = Metrics.Timer(label: "bridge_batch_duration_seconds", dimensions: [("path", path)], preferredDisplayUnit: .seconds)
-        commitFailures = Counter(label: "bridge_commit_failures_total", dimensions: [("path", path)])
     }
 
-    func record(_ count: Int, took duration: Duration) {
+    /// One applied batch of `count` records.
+    package func applied(_ count: Int) {
         records.increment(by: count)
         batches.increment()
         batchSize.record(count)
-        batchDuration.recordNanoseconds(duration.inNanoseconds)
     }
 }

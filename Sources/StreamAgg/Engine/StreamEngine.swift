@@ -218,7 +218,7 @@ final class EngineRun: Sendable {
                     consumer.commitWithoutWaiting(stamped.batch.nextOffsets)
                     let now = ContinuousClock.now
                     metrics.publish.recordNanoseconds((now - started).inNanoseconds)
-                    metrics.batchDuration.recordNanoseconds((now - stamped.polledAt).inNanoseconds)
+                    metrics.batches.batchDuration.recordNanoseconds((now - stamped.polledAt).inNanoseconds)
                     inFlight.finished()
                 }
             }

@@ -1,13 +1,10 @@
+import BridgeSupport
 import Metrics
 
-/// The stream engine's metrics. The first four have the names `InputLoop` gives the legacy
-/// path's, with `path="stream"`, so one dashboard panel shows both paths.
+/// The stream engine's metrics: the batch series every path records (`PathMetrics`; a batch's
+/// duration runs from its poll to its outputs acknowledged), and the engine's own.
 struct StreamEngineMetrics: Sendable {
-    let records = Counter(label: "bridge_records_consumed_total", dimensions: [("path", "stream")])
-    let batches = Counter(label: "bridge_batches_total", dimensions: [("path", "stream")])
-    let batchSize = Recorder(label: "bridge_batch_size", dimensions: [("path", "stream")])
-    /// From the batch's poll to its outputs acknowledged.
-    let batchDuration = Metrics.Timer(label: "bridge_batch_duration_seconds", dimensions: [("path", "stream")], preferredDisplayUnit: .seconds)
+    let batches = PathMetrics(path: "stream")
     let fold = Metrics.Timer(label: "bridge_stream_stage_seconds", dimensions: [("stage", "fold")], preferredDisplayUnit: .seconds)
     let commit = Metrics.Timer(label: "bridge_stream_stage_seconds", dimensions: [("stage", "commit")], preferredDisplayUnit: .seconds)
     let publish = Metrics.Timer(label: "bridge_stream_stage_seconds", dimensions: [("stage", "publish")], preferredDisplayUnit: .seconds)

@@ -141,9 +141,7 @@ final class StreamWorker: @unchecked Sendable {
             throw EngineReset.fenced(partition: lost.keys.partition, storedEpoch: "newer", ownEpoch: lost.epoch)
         }
 
-        metrics.records.increment(by: batch.recordCount)
-        metrics.batches.increment()
-        metrics.batchSize.record(batch.recordCount)
+        metrics.batches.applied(batch.recordCount)
         metrics.applied.increment(by: batch.validRecords - batch.duplicateEvents)
         metrics.duplicates.increment(by: batch.duplicateEvents)
         let now = Int64(Date().timeIntervalSince1970 * 1000)

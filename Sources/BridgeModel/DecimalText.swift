@@ -1,6 +1,6 @@
 /// Fixed-width ASCII digit reading and writing for the date and time forms, which need exact
 /// widths and must not accept signs, spaces or other forms that the stdlib's Int parsing allows.
-enum DecimalText {
+package enum DecimalText {
     /// Reads `count` ASCII digits starting at `start`; nil if any is not a digit or out of bounds.
     @inline(__always)
     static func fixedDigits<C: RandomAccessCollection>(_ bytes: C, _ start: Int, _ count: Int) -> Int?
@@ -42,16 +42,16 @@ enum DecimalText {
     }
 
     /// A signed decimal integer, as `String(value)` writes it.
-    static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
+    /// Written in place (least significant digit first, then reversed): no buffer per number,
+    /// since rows' JSON and digests write several per row.
+    package static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
         if value < 0 { out.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
-        if magnitude < 10 { out.append(UInt8(ascii: "0") + UInt8(magnitude)); return }
-        var digits: [UInt8] = []
-        digits.reserveCapacity(20)
-        while magnitude > 0 {
-            digits.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+        let start = out.count
+        repeat {
+            out.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
             magnitude /= 10
-        }
-        out.append(contentsOf: digits.reversed())
+        } while magnitude > 0
+        out[start...].reverse()
     }
 }

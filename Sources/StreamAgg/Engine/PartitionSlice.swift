@@ -7,7 +7,6 @@ import KafkaClient
 /// definition). Invalid records are set aside for the dead-letter topic.
 struct PartitionSlice: Sendable {
     struct Entry: Sendable {
-        var topic: InputTopic
         var offset: Int64
         var timestampMillis: Int64?
         var record: InputRecord
@@ -72,7 +71,7 @@ struct PartitionSlice: Sendable {
                 contactIndex[key] = contacts.count
                 contacts.append(Contact(key: key, entries: [entries.count]))
             }
-            entries.append(Entry(topic: topic, offset: record.offset, timestampMillis: record.timestampMillis, record: input, members: members))
+            entries.append(Entry(offset: record.offset, timestampMillis: record.timestampMillis, record: input, members: members))
         }
     }
 

@@ -73,10 +73,4 @@ struct ByteReader {
         defer { index += Int(n) }
         return String(decoding: bytes[index..<(index + Int(n))], as: UTF8.self)
     }
-
-    /// Everything not read yet.
-    mutating func rest() -> ArraySlice<UInt8> {
-        defer { index = bytes.count }
-        return bytes[index...]
-    }
 }

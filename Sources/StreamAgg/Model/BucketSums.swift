@@ -16,8 +16,6 @@ struct BucketSums: Sendable, Equatable {
         }
     }
 
-    subscript(bucket: Int) -> Int64 { sums[bucket] }
-
     /// Replaces a row's old digest (0 for a new row) by its new one in `bucket`.
     mutating func replace(_ old: UInt64, by new: UInt64, in bucket: Int) {
         sums[bucket] = sums[bucket] &- Int64(bitPattern: old) &+ Int64(bitPattern: new)

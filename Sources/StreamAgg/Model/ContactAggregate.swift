@@ -91,10 +91,9 @@ struct ContactAggregate: Sendable, Equatable {
     /// Whether both give the same `contact_summary` row (what a batch publishes and digests),
     /// without building the rows.
     func sameRow(as other: ContactAggregate) -> Bool {
-        func optedOut(_ a: ContactAggregate) -> Bool { a.opt?.optedOut ?? a.contact?.optedOut ?? false }
         guard sent == other.sent, delivered == other.delivered, failed == other.failed, replies == other.replies,
               campaigns == other.campaigns, firstEventAt == other.firstEventAt, lastSentAt == other.lastSentAt,
-              lastReplyAt == other.lastReplyAt, optedOut(self) == optedOut(other) else { return false }
+              lastReplyAt == other.lastReplyAt, optedOut == other.optedOut else { return false }
         switch (contact, other.contact) {
         case (nil, nil): return true
         case let (a?, b?):
@@ -103,10 +102,13 @@ struct ContactAggregate: Sendable, Equatable {
         }
     }
 
+    /// The row's opted_out: `opt` (the latest opt event) wins over the contact record's flag.
+    var optedOut: Bool { opt?.optedOut ?? contact?.optedOut ?? false }
+
     func row(contactId: String) -> ContactSummaryRow {
         ContactSummaryRow(
             contactId: contactId, campusId: contact?.campusId, firstName: contact?.firstName, phone: contact?.phone,
-            optedOut: opt?.optedOut ?? contact?.optedOut ?? false,
+            optedOut: optedOut,
             messagesSent: sent, messagesDelivered: delivered, messagesFailed: failed, replies: replies,
             campaigns: campaigns, firstEventAt: firstEventAt.map(Timestamp.init(millis:)),
             lastSentAt: lastSentAt.map(Timestamp.init(millis:)), lastReplyAt: lastReplyAt.map(Timestamp.init(millis:)))

@@ -28,16 +28,7 @@ package enum ContactDigest {
             text.append(UInt8(ascii: ":"))
             text.append(contentsOf: s.utf8)
         }
-        func number(_ n: Int64) {
-            if n < 0 { text.append(UInt8(ascii: "-")) }
-            var magnitude = n.magnitude
-            let start = text.count
-            repeat {
-                text.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
-                magnitude /= 10
-            } while magnitude > 0
-            text[start...].reverse()
-        }
+        func number(_ n: Int64) { DecimalText.appendInteger(n, to: &text) }
         func time(_ t: Timestamp?) { if let t { number(t.millis) } else { text.append(UInt8(ascii: "-")) } }
         func comma() { text.append(UInt8(ascii: ",")) }
         part(row.contactId); comma(); part(row.campusId); comma(); part(row.firstName); comma(); part(row.phone); comma()

@@ -36,8 +36,7 @@ package struct PartitionKeys: Sendable, Hashable {
     }
 
     /// Hash: `epoch` (the owner fence), `contacts` and `message-events` (the next offset to read
-    /// of each input partition: everything before it is applied), `dl:contacts` and
-    /// `dl:message-events` (the next offset not yet dead-lettered).
+    /// of each input partition: everything before it is applied).
     package var meta: String { tag + ":meta" }
     /// Hash: contact_id -> `StoredAggregate` bytes.
     package var rows: String { tag + ":rows" }
@@ -49,8 +48,6 @@ package struct PartitionKeys: Sendable, Hashable {
     package var sums: String { tag + ":sums" }
     /// Hash: batch id -> `OutboxEntry` bytes: keys committed but not yet confirmed published.
     package var outbox: String { tag + ":outbox" }
-
-    var all: [String] { [meta, rows, seen, days, sums, outbox] }
 }
 
 /// Field names of the layout hash, and the format this engine writes.
@@ -64,5 +61,4 @@ package enum LayoutField {
 enum MetaField {
     static let epoch = "epoch"
     static func next(_ input: InputTopic) -> String { input.rawValue }
-    static func deadLettered(_ input: InputTopic) -> String { "dl:" + input.rawValue }
 }

@@ -37,14 +37,11 @@ package struct StreamStore: Sendable {
     package func appliedOffsets() async throws -> [TopicPartition: Int64] {
         let partitions = try await partitions()
         if partitions.isEmpty { return [:] }
-        let replies = try await redis.execute(partitions.map {
-            .command(["HMGET", keyspace.partition($0).meta, MetaField.next(.contacts), MetaField.next(.messageEvents)])
-        })
+        let replies = try await redis.execute(partitions.map { .command(nextOffsetsCommand(keyspace.partition($0))) })
         var out: [TopicPartition: Int64] = [:]
         for (p, reply) in zip(partitions, replies) {
             guard let values = try reply.check().array, values.count == 2 else { throw StreamError.unexpectedReply("offsets of partition \(p)", reply) }
-            if let n = values[0].int { out[TopicPartition(topics.contacts, p)] = n }
-            if let n = values[1].int { out[TopicPartition(topics.messageEvents, p)] = n }
+            out.merge(offsets(of: p, from: values)) { $1 }
         }
         return out
     }
@@ -58,16 +55,7 @@ package struct StreamStore: Sendable {
 
     /// Every contact row with its partition, ordered by contact_id byte-wise.
     package func contacts() async throws -> [StreamContact] {
-        var all: [StreamContact] = []
-        for p in try await partitions() {
-            try await walk(keyspace.partition(p).rows) { field, value in
-                let id = String(decoding: field, as: UTF8.self)
-                guard let stored = StoredAggregate.decode(value) else { throw StreamError.corruptState(id, "row", "\(value.count) bytes") }
-                all.append(StreamContact(row: stored.aggregate.row(contactId: id), partition: p, digest: stored.digest, bucket: stored.bucket))
-            }
-        }
-        all.sort { ByteString.less($0.row.contactId, $1.row.contactId) }
-        return all
+        try await contacts { _ in true }
     }
 
     /// Every campus-day row (the sum of the partitions' shares), ordered by campus byte-wise, then day.
@@ -93,8 +81,8 @@ package struct StreamStore: Sendable {
         let replies = try await redis.execute(partitions.map { .command(["HGET", keyspace.partition($0).rows, contactId]) })
         for (p, reply) in zip(partitions, replies) {
             if case .bulk(let bytes) = try reply.check() {
-                guard let stored = StoredAggregate.decode(bytes) else { throw StreamError.corruptState(contactId, "row", "\(bytes.count) bytes") }
-                return StreamContact(row: stored.aggregate.row(contactId: contactId), partition: p, digest: stored.digest, bucket: stored.bucket)
+                let stored = try storedRow(contactId, bytes)
+                return StreamContact(row: stored.aggregate.row(contactId: contactId), partition: p)
             }
         }
         return nil
@@ -108,7 +96,7 @@ package struct StreamStore: Sendable {
         for (p, offsets, value) in try await partitionsAtomically(readingFrom: { $0.rows }, field: contactId) {
             found.appliedOffsets.merge(offsets) { $1 }
             guard let bytes = value else { continue }
-            guard let stored = StoredAggregate.decode(bytes) else { throw StreamError.corruptState(contactId, "row", "\(bytes.count) bytes") }
+            let stored = try storedRow(contactId, bytes)
             found.row = stored.aggregate.row(contactId: contactId)
             found.partitions = [TopicPartition(topics.contacts, p), TopicPartition(topics.messageEvents, p)]
         }
@@ -136,18 +124,14 @@ package struct StreamStore: Sendable {
         let partitions = try await partitions()
         let replies = try await redis.execute(partitions.map { p in
             let keys = keyspace.partition(p)
-            return .transaction([["HMGET", keys.meta, MetaField.next(.contacts), MetaField.next(.messageEvents)],
-                                 ["HGET", hash(keys), field]].map { $0.map { Array($0.utf8) } })
+            return .transaction([nextOffsetsCommand(keys), ["HGET", hash(keys), field]].map { $0.map { Array($0.utf8) } })
         })
         return try zip(partitions, replies).map { p, reply in
             guard let parts = try reply.check().array, parts.count == 2, let next = try parts[0].check().array, next.count == 2 else {
                 throw StreamError.unexpectedReply("a key of partition \(p)", reply)
             }
-            var offsets: [TopicPartition: Int64] = [:]
-            if let n = next[0].int { offsets[TopicPartition(topics.contacts, p)] = n }
-            if let n = next[1].int { offsets[TopicPartition(topics.messageEvents, p)] = n }
             let value: [UInt8]? = if case .bulk(let bytes) = try parts[1].check() { bytes } else { nil }
-            return (p, offsets, value)
+            return (p, offsets(of: p, from: next), value)
         }
     }
 
@@ -160,7 +144,7 @@ package struct StreamStore: Sendable {
         let replies = try await redis.execute(partitions.map { p in
             let keys = keyspace.partition(p)
             return .transaction([
-                ["HMGET", keys.meta, MetaField.next(.contacts), MetaField.next(.messageEvents)],
+                nextOffsetsCommand(keys),
                 ["GET", keys.sums],
                 ["HGETALL", keys.days],
             ].map { $0.map { Array($0.utf8) } })
@@ -170,9 +154,7 @@ package struct StreamStore: Sendable {
                   let days = try parts[2].check().array else {
                 throw StreamError.unexpectedReply("digests of partition \(p)", reply)
             }
-            var digest = PartitionDigest(partition: p, appliedOffsets: [:], bucketSums: [:], campusDayShares: [:])
-            if let n = next[0].int { digest.appliedOffsets[TopicPartition(topics.contacts, p)] = n }
-            if let n = next[1].int { digest.appliedOffsets[TopicPartition(topics.messageEvents, p)] = n }
+            var digest = PartitionDigest(partition: p, appliedOffsets: offsets(of: p, from: next), bucketSums: [:], campusDayShares: [:])
             let stored: [UInt8] = if case .bulk(let bytes) = try parts[1].check() { bytes } else { [] }
             guard let sums = BucketSums(decoding: stored) else { throw StreamError.corruptState(keyspace.partition(p).sums, "sums", "\(stored.count) bytes") }
             digest.bucketSums = sums.nonZero
@@ -193,7 +175,7 @@ package struct StreamStore: Sendable {
         var sums: [Int: Int64] = [:]
         try await walk(keyspace.partition(p).rows) { field, value in
             let id = String(decoding: field, as: UTF8.self)
-            guard let stored = StoredAggregate.decode(value) else { throw StreamError.corruptState(id, "row", "\(value.count) bytes") }
+            let stored = try storedRow(id, value)
             let digest = ContactDigest.digest(of: stored.aggregate.row(contactId: id))
             sums[ContactDigest.bucket(of: id), default: 0] &+= Int64(bitPattern: digest)
         }
@@ -203,14 +185,17 @@ package struct StreamStore: Sendable {
     /// The rows of the given buckets, ordered by contact_id byte-wise.
     package func contacts(inBuckets buckets: Set<Int>) async throws -> [StreamContact] {
         if buckets.isEmpty { return [] }
+        return try await contacts { buckets.contains($0.bucket) }
+    }
+
+    /// The rows `included` keeps, with their partitions, ordered by contact_id byte-wise.
+    private func contacts(where included: (StoredAggregate) -> Bool) async throws -> [StreamContact] {
         var out: [StreamContact] = []
         for p in try await partitions() {
             try await walk(keyspace.partition(p).rows) { field, value in
                 let id = String(decoding: field, as: UTF8.self)
-                guard let stored = StoredAggregate.decode(value) else { throw StreamError.corruptState(id, "row", "\(value.count) bytes") }
-                if buckets.contains(stored.bucket) {
-                    out.append(StreamContact(row: stored.aggregate.row(contactId: id), partition: p, digest: stored.digest, bucket: stored.bucket))
-                }
+                let stored = try storedRow(id, value)
+                if included(stored) { out.append(StreamContact(row: stored.aggregate.row(contactId: id), partition: p)) }
             }
         }
         out.sort { ByteString.less($0.row.contactId, $1.row.contactId) }
@@ -234,17 +219,38 @@ package struct StreamStore: Sendable {
         var rows: [ContactSummaryRow] = []
         let next = try await scanStep(keyspace.partition(at.partition).rows, cursor: at.cursor) { field, value in
             let id = String(decoding: field, as: UTF8.self)
-            guard let stored = StoredAggregate.decode(value) else { throw StreamError.corruptState(id, "row", "\(value.count) bytes") }
+            let stored = try storedRow(id, value)
             rows.append(stored.aggregate.row(contactId: id))
         }
         if next != "0" { return (rows, PageCursor(partition: at.partition, cursor: next)) }
         return (rows, at.partition + 1 < count ? PageCursor(partition: at.partition + 1, cursor: "0") : nil)
     }
 
+    // MARK: - Reading stored values
+
+    /// A partition's applied offsets, as its meta hash holds them.
+    private func nextOffsetsCommand(_ keys: PartitionKeys) -> [String] {
+        ["HMGET", keys.meta, MetaField.next(.contacts), MetaField.next(.messageEvents)]
+    }
+
+    /// The reply of `nextOffsetsCommand` (two values, absent ones nil) as topic partitions.
+    private func offsets(of p: Int32, from next: [RedisReply]) -> [TopicPartition: Int64] {
+        var offsets: [TopicPartition: Int64] = [:]
+        if let n = next[0].int { offsets[TopicPartition(topics.contacts, p)] = n }
+        if let n = next[1].int { offsets[TopicPartition(topics.messageEvents, p)] = n }
+        return offsets
+    }
+
+    /// A stored contact row, or the error naming the contact when its bytes do not decode.
+    private func storedRow(_ contactId: String, _ bytes: [UInt8]) throws -> StoredAggregate {
+        guard let stored = StoredAggregate.decode(bytes) else { throw StreamError.corruptState(contactId, "row", "\(bytes.count) bytes") }
+        return stored
+    }
+
     // MARK: - Walking a hash
 
-    /// Every field of a hash, HSCAN step by step (a field may come twice; the callers' maps and
-    /// sorts are keyed, the router tolerates it).
+    /// Every field of a hash once, HSCAN step by step. HSCAN may return a field twice; visiting
+    /// it twice would count a row twice in recomputed sums and list it twice in exports.
     private func walk(_ hash: String, _ visit: ([UInt8], [UInt8]) throws -> Void) async throws {
         var cursor = "0"
         var seen: Set<[UInt8]> = []
@@ -270,13 +276,10 @@ package struct StreamStore: Sendable {
     }
 }
 
-/// A contact row as the stream store holds it: the row, the input partition pair holding it,
-/// and its maintained digest and bucket.
+/// A contact row as the stream store holds it, and the input partition pair holding it.
 package struct StreamContact: Sendable {
     package var row: ContactSummaryRow
     package var partition: Int32
-    package var digest: UInt64
-    package var bucket: Int
 }
 
 /// One partition's side of a checksummed comparison, read atomically.

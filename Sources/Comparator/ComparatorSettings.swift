@@ -39,30 +39,18 @@ package struct ComparatorSettings: Sendable {
             }
             settings.graceSeconds = n
         }
-        if let text = value("BRIDGE_COMPARE_SAMPLE_LIMIT") {
-            guard let n = Int(text), n >= 1 else {
-                throw ComparisonRules.Invalid(variable: "BRIDGE_COMPARE_SAMPLE_LIMIT", reason: "\"\(text)\" is not a positive integer")
+        /// An integer setting of at least `minimum` (0 or 1), nil when unset.
+        func integer(_ name: String, minimum: Int) throws -> Int? {
+            guard let text = value(name) else { return nil }
+            guard let n = Int(text), n >= minimum else {
+                throw ComparisonRules.Invalid(variable: name, reason: "\"\(text)\" is not a \(minimum == 0 ? "non-negative" : "positive") integer")
             }
-            settings.sampleLimit = n
+            return n
         }
-        if let text = value("BRIDGE_COMPARE_VERIFY_EVERY") {
-            guard let n = Int(text), n >= 0 else {
-                throw ComparisonRules.Invalid(variable: "BRIDGE_COMPARE_VERIFY_EVERY", reason: "\"\(text)\" is not a non-negative integer")
-            }
-            settings.verifyEvery = n
-        }
-        if let text = value("BRIDGE_COMPARE_JUDGE_LIMIT") {
-            guard let n = Int(text), n >= 0 else {
-                throw ComparisonRules.Invalid(variable: "BRIDGE_COMPARE_JUDGE_LIMIT", reason: "\"\(text)\" is not a non-negative integer")
-            }
-            settings.judgeLimit = n
-        }
-        if let text = value("BRIDGE_COMPARE_JUDGE_MAX_RECORDS") {
-            guard let n = Int(text), n >= 1 else {
-                throw ComparisonRules.Invalid(variable: "BRIDGE_COMPARE_JUDGE_MAX_RECORDS", reason: "\"\(text)\" is not a positive integer")
-            }
-            settings.judgeMaxRecords = n
-        }
+        if let n = try integer("BRIDGE_COMPARE_SAMPLE_LIMIT", minimum: 1) { settings.sampleLimit = n }
+        if let n = try integer("BRIDGE_COMPARE_VERIFY_EVERY", minimum: 0) { settings.verifyEvery = n }
+        if let n = try integer("BRIDGE_COMPARE_JUDGE_LIMIT", minimum: 0) { settings.judgeLimit = n }
+        if let n = try integer("BRIDGE_COMPARE_JUDGE_MAX_RECORDS", minimum: 1) { settings.judgeMaxRecords = n }
         settings.rules = try ComparisonRules.parse(ignore: value("BRIDGE_COMPARE_IGNORE"),
                                                    tolerance: value("BRIDGE_COMPARE_TOLERANCE"))
         return settings

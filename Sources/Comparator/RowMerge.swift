@@ -25,7 +25,7 @@ struct RowMerge {
                            streamPartitions: (Int32) -> [TopicPartition]) {
         var i = 0, j = 0
         while i < legacy.count || j < stream.count {
-            let order = i == legacy.count ? 1 : (j == stream.count ? -1 : ByteOrder.compare(legacy[i].contactId, stream[j].row.contactId))
+            let order = i == legacy.count ? 1 : (j == stream.count ? -1 : ByteString.compare(legacy[i].contactId, stream[j].row.contactId))
             let l = order <= 0 ? legacy[i] : nil
             let s = order >= 0 ? stream[j] : nil
             var held = order <= 0 ? legacyPartitions[i] : []
@@ -111,20 +111,3 @@ protocol ComparableRow: Equatable {
 
 extension ContactSummaryRow: ComparableRow {}
 extension CampusDailyRow: ComparableRow {}
-
-/// Byte-wise (UTF-8) order of keys: the order both exports are sorted in (PostgreSQL's "C"
-/// collation, Redis), which Swift's Unicode-aware `<` on strings does not follow.
-private enum ByteOrder {
-    static func compare(_ a: String, _ b: String) -> Int {
-        var i = a.utf8.makeIterator()
-        var j = b.utf8.makeIterator()
-        while true {
-            switch (i.next(), j.next()) {
-            case (nil, nil): return 0
-            case (nil, _): return -1
-            case (_, nil): return 1
-            case let (x?, y?): if x != y { return x < y ? -1 : 1 }
-            }
-        }
-    }
-}

@@ -5,6 +5,7 @@ import KafkaClient
 import LegacySQL
 import PostgresClient
 import RedisClient
+import ServiceSupport
 import StreamAgg
 
 /// One shadow comparison round: reads both stores (each at a known set of input offsets),
@@ -49,7 +50,7 @@ package struct ShadowComparator: Sendable {
         let judging = await RoundJudge(adjudicator: adjudicator, limit: settings.judgeLimit)
             .judge(&outcome.samples, outcome: outcome, states: reading.states)
         let round = ComparisonRound(
-            id: 0, startedAt: startedAt, finishedAt: Self.now(), durationMillis: Self.millis(clock.now - started),
+            id: 0, startedAt: startedAt, finishedAt: Self.now(), durationMillis: (clock.now - started).inMilliseconds,
             legacyReadMillis: reading.legacyMillis, streamReadMillis: reading.streamMillis,
             compareMillis: reading.compareMillis, method: reading.method, outcome: outcome,
             partitions: reading.states, legacyLag: reading.merge.cut.legacyLag, streamLag: reading.merge.cut.streamLag,
@@ -124,7 +125,7 @@ package struct ShadowComparator: Sendable {
         guard let legacy = try await legacyRows else { return .notAtCut(reason: "legacy moved while read") }
         let stream = try await streamRows
         if !differing.isEmpty, try await store.appliedOffsets() != streamOffsets { return .notAtCut(reason: "stream moved while read") }
-        let drillMillis = Self.millis(clock.now - drillStarted)
+        let drillMillis = (clock.now - drillStarted).inMilliseconds
 
         progress("comparing")
         let compareStarted = clock.now
@@ -138,7 +139,7 @@ package struct ShadowComparator: Sendable {
         merge.campusDays(legacy: legacySums.campusDaily, stream: PartitionDigest.campusDaily(digests))
         return .done(Reading(method: .checksums(buckets: ContactDigest.bucketCount, bucketsRead: differing.count, verification: verification),
                              states: states, merge: merge, legacyMillis: legacyMillis + drillMillis,
-                             streamMillis: digestMillis + verifyMillis + drillMillis, compareMillis: Self.millis(clock.now - compareStarted)))
+                             streamMillis: digestMillis + verifyMillis + drillMillis, compareMillis: (clock.now - compareStarted).inMilliseconds))
     }
 
     /// Both stores read whole, concurrently; every key gets its own verdict from the cut.
@@ -162,7 +163,7 @@ package struct ShadowComparator: Sendable {
                        streamPartitions: pairPartitions)
         merge.campusDays(legacy: legacy.campusDaily, stream: stream.campusDaily)
         return Reading(method: .full(reason: reason), states: states, merge: merge, legacyMillis: legacyMillis,
-                       streamMillis: streamMillis, compareMillis: Self.millis(clock.now - compareStarted))
+                       streamMillis: streamMillis, compareMillis: (clock.now - compareStarted).inMilliseconds)
     }
 
     /// The input partitions a stream partition pair covers.
@@ -209,11 +210,7 @@ package struct ShadowComparator: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let value = try await body()
-        return (value, millis(clock.now - start))
-    }
-
-    static func millis(_ d: Duration) -> Int64 {
-        d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
+        return (value, (clock.now - start).inMilliseconds)
     }
 
     static func now() -> Timestamp {

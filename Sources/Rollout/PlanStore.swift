@@ -81,7 +81,8 @@ package struct PlanStore: Sendable {
             try conn.transaction { conn in
                 let position = try RolloutStore.state(conn, lock: true).position
                 guard let (plan, seconds) = try Self.load(conn, lock: true) else { return .noPlan }
-                let evidence = try Self.evidence(conn, plan: plan)
+                // A paused plan waits whatever the rounds say: not worth reading them after each round.
+                let evidence = plan.paused ? (unchecked: [], counted: []) : try Self.evidence(conn, plan: plan)
                 let decision = PlanDecision.decide(plan: plan, position: position, unchecked: evidence.unchecked, counted: evidence.counted,
                                                    secondsInStep: seconds, minKeys: gate.minKeys)
                 if plan.paused { return .waiting(decision.description) }

@@ -12,17 +12,6 @@ import StreamAgg
 /// `contact-summary` from the path the rollout makes authoritative for that key, marked with
 /// a `bridge-path` header, and re-publishes the keys that changed owner when the phase changes.
 ///
-/// It consumes `contact-summary.legacy` and `contact-summary.stream` in the consumer group
-/// `<prefix>router`, one batch at a time: read the position (at most `refreshInterval` old),
-/// re-publish if it moved, forward the batch's records whose path owns their key, wait for the
-/// broker's acknowledgements, then commit. A crash therefore forwards a record again rather
-/// than losing it, and a repeated record carries the same or an older row that a later record
-/// of the same key supersedes, because every forwarded row of a key goes through one producer
-/// in topic order.
-/// The serving router (`bridge run --router`): forwards each key's row to the serving topic
-/// `contact-summary` from the path the rollout makes authoritative for that key, marked with
-/// a `bridge-path` header, and re-publishes the keys that changed owner when the phase changes.
-///
 /// It is a processor on `InputLoop`, consuming `contact-summary.legacy` and
 /// `contact-summary.stream` in the consumer group `<prefix>router`, one batch at a time: read
 /// the position (at most `refreshInterval` old), re-publish if it moved, forward the batch's

@@ -103,7 +103,7 @@ package struct Adjudicator: Sendable {
                                   rules: rules, keyRecords: Self.keyRecords(key, in: folded))
         }
         let cost = JudgingCost(judged: keys.count, recordsRead: folded.recordsRead, partitionsRead: readTo.filter { $0.value > 0 }.count,
-                               millis: Self.millis(ContinuousClock.now - started))
+                               millis: (ContinuousClock.now - started).inMilliseconds)
         return Adjudication(judgements: verdicts.map { $0! }, cost: cost, listed: folded.listed)
     }
 
@@ -127,10 +127,6 @@ package struct Adjudicator: Sendable {
         case .contact(let id): folded.contactRecords[Array(id.utf8)] ?? 0
         case .campusDay(let day): folded.campusDayEvents[day] ?? 0
         }
-    }
-
-    static func millis(_ d: Duration) -> Int64 {
-        d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
     }
 }
 

@@ -32,12 +32,17 @@ struct RedisCost {
                 micros[String(parts[0])] = Double(field.dropFirst("usec=".count))
             }
         }
+        return Reading(commandMicros: micros, cpuSeconds: Self.cpuSeconds(info: try replies[1].check().string ?? ""))
+    }
+
+    /// used_cpu_user + used_cpu_sys from an `INFO cpu` reply: the server's process CPU.
+    static func cpuSeconds(info: String) -> Double {
         var cpu = 0.0
-        for line in (try replies[1].check().string ?? "").split(whereSeparator: \.isNewline) {
+        for line in info.split(whereSeparator: \.isNewline) {
             let pair = line.split(separator: ":", maxSplits: 1)
             if pair.count == 2, pair[0] == "used_cpu_user" || pair[0] == "used_cpu_sys" { cpu += Double(pair[1].trimmingCharacters(in: .whitespaces)) ?? 0 }
         }
-        return Reading(commandMicros: micros, cpuSeconds: cpu)
+        return cpu
     }
 
     /// Microseconds of client commands between two readings (see the type's comment).

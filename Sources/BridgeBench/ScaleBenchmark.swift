@@ -100,12 +100,7 @@ package struct ScaleBenchmark {
     private func nodeCPU(_ redis: RedisClient) async throws -> [String: Double] {
         var out: [String: Double] = [:]
         for (node, reply) in try await redis.onEveryMaster(.command(["INFO", "cpu"])) {
-            var cpu = 0.0
-            for line in (try reply.check().string ?? "").split(whereSeparator: \.isNewline) {
-                let pair = line.split(separator: ":", maxSplits: 1)
-                if pair.count == 2, pair[0] == "used_cpu_user" || pair[0] == "used_cpu_sys" { cpu += Double(pair[1].trimmingCharacters(in: .whitespaces)) ?? 0 }
-            }
-            out[node.description] = cpu
+            out[node.description] = RedisCost.cpuSeconds(info: try reply.check().string ?? "")
         }
         return out
     }

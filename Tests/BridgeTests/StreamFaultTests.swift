@@ -132,17 +132,7 @@ import Testing
             finisher.environment["BRIDGE_STREAM_GROUP"] = env.prefix + "stream-finish"
             try await finisher.run(["run", "--stream", "--exit-when-idle", "--no-http"])
 
-            let fold = try await env.referenceFold()
-            let expectedContacts = fold.contactSummaryRows.map(\.json)
-            let expectedDays = fold.campusDailyRows.map(\.json)
-            let contacts = try await env.bridge.run(["export", "--source", "stream", "--table", "contact_summary"]).split(separator: "\n").map(String.init)
-            let days = try await env.bridge.run(["export", "--source", "stream", "--table", "campus_daily"]).split(separator: "\n").map(String.init)
-            #expect(contacts == expectedContacts, "first difference: \(firstDifference(contacts, expectedContacts))")
-            #expect(days == expectedDays, "first difference: \(firstDifference(days, expectedDays))")
-            let published = try await env.lastPublished(env.configuration.topics.contactSummaryStream)
-            #expect(published == Dictionary(uniqueKeysWithValues: fold.contactSummaryRows.map { ($0.contactId, $0.json) }))
-            let publishedDays = try await env.lastPublished(env.configuration.topics.campusDailyStream)
-            #expect(publishedDays == Dictionary(uniqueKeysWithValues: fold.campusDailyRows.map { ($0.key.kafkaKey, $0.json) }))
+            try await env.expectStreamMatchesFold(exportingWith: env.bridge)
         }
     }
 }

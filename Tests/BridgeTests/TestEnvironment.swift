@@ -3,6 +3,7 @@ import BridgeSupport
 import BridgeTestSupport
 import Foundation
 import KafkaClient
+import Testing
 
 /// One isolated bridge on the shared services: its own PostgreSQL database (migrated by the
 /// `bridge migrate` under test), and a unique prefix for topics, consumer groups and Redis keys.
@@ -36,6 +37,25 @@ struct TestEnvironment {
     /// The contract's aggregates over what the input topics hold, in partition order.
     func referenceFold() async throws -> ReferenceFold {
         try await ReferenceFold.ofInputs(configuration)
+    }
+
+    /// Expects the stream store (read through `bridge export`, so through the client that
+    /// `bridge` uses: one Redis or a cluster) and the last rows the stream path published to
+    /// equal the contract's fold of the input topics. Returns the exported contact rows.
+    @discardableResult
+    func expectStreamMatchesFold(exportingWith bridge: BridgeProcess) async throws -> [String] {
+        let fold = try await referenceFold()
+        let expectedContacts = fold.contactSummaryRows.map(\.json)
+        let expectedDays = fold.campusDailyRows.map(\.json)
+        let contacts = try await bridge.run(["export", "--source", "stream", "--table", "contact_summary"]).split(separator: "\n").map(String.init)
+        let days = try await bridge.run(["export", "--source", "stream", "--table", "campus_daily"]).split(separator: "\n").map(String.init)
+        #expect(contacts == expectedContacts, "first difference: \(firstDifference(contacts, expectedContacts))")
+        #expect(days == expectedDays, "first difference: \(firstDifference(days, expectedDays))")
+        let published = try await lastPublished(configuration.topics.contactSummaryStream)
+        #expect(published == Dictionary(uniqueKeysWithValues: fold.contactSummaryRows.map { ($0.contactId, $0.json) }))
+        let publishedDays = try await lastPublished(configuration.topics.campusDailyStream)
+        #expect(publishedDays == Dictionary(uniqueKeysWithValues: fold.campusDailyRows.map { ($0.key.kafkaKey, $0.json) }))
+        return contacts
     }
 
     /// The last value published per key on an output topic.
